@@ -1,0 +1,56 @@
+# Every target first makes .venv when it is missing or older than pyproject.toml:
+# on a fresh machine `make pdf` (or `make test`) is the whole set-up.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PREPBOOK := $(BIN)/prepbook
+CONTENT ?= content
+OUT ?= build
+
+.PHONY: all pdf anki md html validate test schema bench docs clean system-check
+
+all: $(VENV)/.installed system-check
+	$(PREPBOOK) build all --content $(CONTENT) --out $(OUT)
+
+pdf: $(VENV)/.installed system-check
+	$(PREPBOOK) build pdf --content $(CONTENT) --out $(OUT)
+
+anki: $(VENV)/.installed
+	$(PREPBOOK) build anki --content $(CONTENT) --out $(OUT)
+
+md: $(VENV)/.installed
+	$(PREPBOOK) build md --content $(CONTENT) --out $(OUT)
+
+html: $(VENV)/.installed
+	$(PREPBOOK) build html --content $(CONTENT) --out $(OUT)
+
+validate: $(VENV)/.installed
+	$(PREPBOOK) validate --content $(CONTENT)
+
+test: $(VENV)/.installed system-check
+	$(BIN)/python -m pytest
+
+schema: $(VENV)/.installed
+	$(PREPBOOK) schema --out schema
+
+bench: $(VENV)/.installed system-check
+	$(BIN)/python bench/run.py
+
+docs: $(VENV)/.installed system-check
+	$(BIN)/python docs/make_previews.py
+
+clean:
+	rm -rf $(OUT)
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+# WeasyPrint needs Pango from the system; say how to get it rather than fail with a traceback.
+system-check:
+	@$(BIN)/python -c "import weasyprint" 2>/dev/null || { \
+	  echo "WeasyPrint cannot load Pango. Install it with:"; \
+	  echo "  sudo apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"; \
+	  exit 1; }

@@ -1,0 +1,3 @@
+from prepbook.cli import main
+
+main()

@@ -1,0 +1,129 @@
+"""The command line: the only place that prints or exits. Every project error is one line and an exit code.
+
+Exit codes: 0 success, 1 invalid content, 2 usage error, 3 build failure (template, output folder, disk),
+130 interrupted.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from prepbook import __version__
+from prepbook.errors import ContentError, PrepbookError
+
+DEFAULT_TEMPLATES = Path("templates")
+
+content_option = click.option(
+    "--content", "content_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=Path("content"), show_default=True, help="Folder holding book.yaml and one folder per topic.")
+debug_option = click.option("--debug", is_flag=True, help="Show the full traceback of a failure (for bug reports).")
+
+
+def _run(action: Callable[[], Any], debug: bool) -> None:
+    """Turn the project's errors into one line each and a documented exit code."""
+    try:
+        action()
+    except ContentError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"{len(error.problems)} error(s); nothing was built.", err=True)
+        sys.exit(error.exit_code)
+    except PrepbookError as error:
+        if debug:
+            traceback.print_exc()
+        click.echo(f"prepbook: error: {error}", err=True)
+        sys.exit(error.exit_code)
+    except KeyboardInterrupt:
+        click.echo("prepbook: interrupted; outputs are as they were before this build.", err=True)
+        sys.exit(130)
+    except Exception as error:  # a bug in prepbook itself, not a user mistake
+        if debug:
+            traceback.print_exc()
+        click.echo(f"prepbook: internal error: {type(error).__name__}: {error} (run with --debug for details)",
+                   err=True)
+        sys.exit(4)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="prepbook")
+def main() -> None:
+    """Compile a bank of interview questions into a PDF handbook, an Anki deck and a Markdown cheat-sheet."""
+
+
+@main.command()
+@content_option
+@debug_option
+def validate(content_dir: Path, debug: bool) -> None:
+    """Check every record and report every problem, one per line (file:line:col: error: field: message)."""
+    from prepbook.load import load_bank
+
+    def action() -> None:
+        bank = load_bank(content_dir)
+        click.echo(f"{len(bank.entries)} questions in {len(bank.chapters)} topics: all valid.", err=True)
+
+    _run(action, debug)
+
+
+@main.command()
+@click.argument("formats", nargs=-1, required=True, metavar="FORMAT...")
+@content_option
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
+              show_default=True, help="Folder the outputs are written to.")
+@click.option("--templates", "templates_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              default=DEFAULT_TEMPLATES, help="Folder of templates and CSS (copy the default one to restyle).")
+@click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True,
+              help="Paper size of the PDF handbook.")
+@click.option("--flavor", type=click.Choice(["github", "gitlab", "mkdocs"]), default="github", show_default=True,
+              help="Wiki whose heading-anchor rules the cheat-sheet's links follow.")
+@click.option("--front-matter", is_flag=True, help="Start the cheat-sheet with YAML front matter (MkDocs, Docusaurus).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="all cores",
+              help="Worker processes for laying out the PDF's chapters.")
+@debug_option
+def build(formats: tuple[str, ...], content_dir: Path, out_dir: Path, templates_dir: Path, paper: str, flavor: str,
+          front_matter: bool, jobs: int, debug: bool) -> None:
+    """Build FORMAT... (pdf, anki, md, html, or all) into the --out folder."""
+    from prepbook.build import build as build_outputs
+    from prepbook.build import source_date
+    from prepbook.load import load_bank
+    from prepbook.render import ALL_FORMATS, Settings, get_renderer
+
+    def action() -> None:
+        names = list(dict.fromkeys(name for requested in formats
+                                   for name in (ALL_FORMATS if requested == "all" else (requested,))))
+        for name in names:
+            get_renderer(name)  # an unknown format is a usage error before any work is done
+        bank = load_bank(content_dir)
+        date, fixed = source_date(content_dir)
+        settings = Settings(templates_dir=templates_dir.resolve(), source_date=date, source_date_fixed=fixed,
+                            paper=paper, flavor=flavor, front_matter=front_matter, jobs=jobs)  # type: ignore[arg-type]
+        for written in build_outputs(names, bank, settings, out_dir):
+            state = "wrote" if written.changed else "unchanged"
+            click.echo(f"{state} {written.path} ({written.size / 1024:,.0f} KiB)", err=True)
+
+    _run(action, debug)
+
+
+@main.command()
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("schema"),
+              show_default=True, help="Folder the JSON Schema files are written to.")
+@debug_option
+def schema(out_dir: Path, debug: bool) -> None:
+    """Write the JSON Schema of book.yaml and of a question record, for editors' completion and checks."""
+    from prepbook.schema import schema_files
+    from prepbook.output import write_atomic
+
+    def action() -> None:
+        for name, document in schema_files().items():
+            path = out_dir / name
+            changed = write_atomic(path, (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode())
+            click.echo(f"{'wrote' if changed else 'unchanged'} {path}", err=True)
+
+    _run(action, debug)

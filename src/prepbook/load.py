@@ -1,0 +1,228 @@
+"""content/ → Bank: read every file, validate every record, report every problem at once."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from prepbook.bank import Bank, assemble
+from prepbook.errors import ContentError, Problem, display_path
+from prepbook.models import Answer, Book, Question, TopicInfo
+from prepbook.yamlread import Document, Position, YamlProblem, read_yaml
+
+BOOK_FILE = "book.yaml"
+RECORD_SUFFIXES = (".yaml", ".yml")
+MAX_FILE_BYTES = 1024 * 1024
+
+_KNOWN_FIELDS = sorted({name for model in (Book, TopicInfo, Question, Answer) for name in model.model_fields})
+Model = TypeVar("Model", bound=BaseModel)
+
+
+class _Collector:
+    """Gathers problems so a single run reports all of them, like a compiler."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def add(self, path: Path, message: str, *, field: str = "", at: Position | None = None) -> None:
+        line, column = (at.line, at.column) if at else (None, None)
+        self.problems.append(Problem(display_path(path), line, column, field, message))
+
+
+def load_bank(content_dir: Path) -> Bank:
+    """Load and check the whole bank; raise ContentError listing every problem found."""
+    found = _Collector()
+    book_path = content_dir / BOOK_FILE
+    book_doc = _read_document(book_path, found)
+    book = _validate(Book, book_doc, book_path, found) if book_doc else None
+
+    records: dict[str, list[tuple[Path, Question, Document]]] = {}
+    folders = _scan(content_dir, found)
+    for topic_id, files in folders.items():
+        for path in files:
+            doc = _read_document(path, found, inside=content_dir)
+            record = _validate(Question, doc, path, found) if doc else None
+            if record is not None and doc is not None:
+                records.setdefault(topic_id, []).append((path, record, doc))
+
+    if book is not None and book_doc is not None:
+        _check_topics(book, book_doc, book_path, set(folders), found)
+    _check_cross_references([item for items in records.values() for item in items], found)
+
+    if found.problems or book is None:
+        raise ContentError(found.problems)
+    return assemble(book, {topic: [(path, record) for path, record, _ in items] for topic, items in records.items()})
+
+
+def _scan(content_dir: Path, found: _Collector) -> dict[str, list[Path]]:
+    """Topic folder name → its record files, sorted by file name (the reading order within a topic)."""
+    folders: dict[str, list[Path]] = {}
+    for child in sorted(content_dir.iterdir()):
+        if child.name.startswith("."):
+            continue
+        if child.is_dir():
+            folders[child.name] = sorted(
+                path for path in child.iterdir()
+                if path.name.endswith(RECORD_SUFFIXES) and not path.name.startswith(".")
+            )
+        elif child.name.endswith(RECORD_SUFFIXES) and child.name != BOOK_FILE:
+            found.add(child, "a record belongs in a topic folder: content/<topic>/<name>.yaml")
+    return folders
+
+
+def _read_document(path: Path, found: _Collector, *, inside: Path | None = None) -> Document | None:
+    """The file's YAML with positions, or None after recording why it cannot be read."""
+    try:
+        if path.is_symlink() and inside is not None and not path.resolve().is_relative_to(inside.resolve()):
+            found.add(path, "symbolic link points outside the content folder")
+            return None
+        if not path.exists():
+            found.add(path, "broken symbolic link" if path.is_symlink() else "file not found")
+            return None
+        if path.is_dir():
+            found.add(path, "is a directory, expected a YAML file")
+            return None
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            found.add(path, f"file is {size:,} bytes, over the limit of {MAX_FILE_BYTES:,}")
+            return None
+        raw = path.read_bytes()[: MAX_FILE_BYTES + 1]
+    except OSError as error:
+        found.add(path, f"cannot read: {error.strerror or error}")
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        found.add(path, f"not UTF-8 text (byte 0x{raw[error.start]:02x}); save the file as UTF-8",
+                  at=Position(line, 1))
+        return None
+    if "\x00" in text:
+        found.add(path, "contains NUL bytes; is it a binary file?")
+        return None
+    try:
+        doc = read_yaml(text)
+    except YamlProblem as problem:
+        found.add(path, problem.message, at=problem.position)
+        return None
+    for problem in doc.problems:
+        found.add(path, problem.message, at=problem.position)
+    return doc
+
+
+def _validate(model: type[Model], doc: Document, path: Path, found: _Collector) -> Model | None:
+    if not isinstance(doc.value, dict):
+        found.add(path, f"expected a mapping of fields, found {_kind(doc.value)}", at=Position(1, 1))
+        return None
+    try:
+        return model.model_validate(doc.value)
+    except ValidationError as error:
+        for detail in error.errors(include_url=False):
+            _report(detail, doc, path, found)
+        return None
+
+
+def _report(detail: Any, doc: Document, path: Path, found: _Collector) -> None:
+    loc: tuple[str | int, ...] = tuple(detail["loc"])
+    kind = detail["type"]
+    # A missing field points at its parent's key; an unknown one at itself; anything else at its value.
+    if kind == "missing":
+        where = doc.position(loc[:-1], key=True)
+    else:
+        where = doc.position(loc, key=kind == "extra_forbidden")
+    field = _field_name(loc)
+    given = detail.get("input")
+    if kind == "missing":
+        message = "field required"
+    elif kind == "extra_forbidden":
+        message = f"unknown field {str(loc[-1])!r}"
+        close = difflib.get_close_matches(str(loc[-1]), _KNOWN_FIELDS, n=1)
+        message += f" (did you mean {close[0]!r}?)" if close else ""
+    elif kind == "string_too_short":
+        message = "must not be empty"
+    elif kind == "string_pattern_mismatch":
+        message = f"{given!r} is not a slug (lowercase letters, digits and single hyphens, like 'model-drift')"
+    elif kind == "enum":
+        message = f"{given!r} is not one of: {detail['ctx']['expected']}"
+    elif kind in ("string_type", "list_type", "model_type", "dict_type", "model_attributes_type"):
+        expected = {"string_type": "text", "list_type": "a list"}.get(kind, "a mapping of fields")
+        message = f"expected {expected}, found {_kind(given)}"
+    elif kind == "too_short":
+        message = "must not be empty"
+    else:
+        message = detail["msg"][:1].lower() + detail["msg"][1:]
+    found.add(path, message, field=field, at=where)
+
+
+def _field_name(loc: tuple[str | int, ...]) -> str:
+    name = ""
+    for part in loc:
+        name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else str(part))
+    return name
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    return f"text {str(value)!r}" if len(str(value)) < 40 else "text"
+
+
+def _check_topics(book: Book, doc: Document, book_path: Path, folders: set[str], found: _Collector) -> None:
+    declared: dict[str, int] = {}
+    for index, topic in enumerate(book.topics):
+        where = doc.position(("topics", index, "id"))
+        if topic.id in declared:
+            found.add(book_path, f"topic {topic.id!r} is declared twice", field=f"topics[{index}].id",
+                      at=where)
+        declared[topic.id] = index
+        if topic.id not in folders:
+            found.add(book_path, f"topic {topic.id!r} has no folder content/{topic.id}/",
+                      field=f"topics[{index}].id", at=where)
+    for folder in sorted(folders - set(declared)):
+        found.add(book_path.parent / folder,
+                  f"topic folder is not declared in {BOOK_FILE}; add it under 'topics:' (id: {folder})")
+
+
+def _normalised_question(text: str) -> str:
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return " ".join(re.sub(r"[^\w\s]", " ", folded).split())
+
+
+def _check_cross_references(records: list[tuple[Path, Question, Document]], found: _Collector) -> None:
+    first_by_id: dict[str, Path] = {}
+    first_by_question: dict[str, Path] = {}
+    for path, record, doc in records:
+        if record.id in first_by_id:
+            found.add(path, f"duplicate id {record.id!r}, also used by {display_path(first_by_id[record.id])}",
+                      field="id", at=doc.position(("id",)))
+        else:
+            first_by_id[record.id] = path
+        normalised = _normalised_question(record.question)
+        if normalised in first_by_question:
+            found.add(path, f"same question as {display_path(first_by_question[normalised])}", field="question",
+                      at=doc.position(("question",)))
+        else:
+            first_by_question[normalised] = path
+    for path, record, doc in records:
+        for index, target in enumerate(record.see_also):
+            where = doc.position(("see_also", index))
+            if target == record.id:
+                found.add(path, "a record cannot refer to itself", field=f"see_also[{index}]", at=where)
+            elif target not in first_by_id:
+                close = difflib.get_close_matches(target, list(first_by_id), n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                found.add(path, f"no record has the id {target!r}{hint}", field=f"see_also[{index}]",
+                          at=where)

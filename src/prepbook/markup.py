@@ -1,0 +1,37 @@
+"""Answer-section Markdown → safe HTML, one parser and one sanitiser shared by every HTML output."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import nh3
+from markdown_it import MarkdownIt
+
+# html=False: raw HTML in content is rendered as visible text, never passed through.
+# Images are not supported: a content image would be a way to make a renderer fetch a file or URL.
+_parser = MarkdownIt("commonmark", {"html": False}).disable("image")
+
+_ALLOWED_TAGS = {
+    "p", "em", "strong", "code", "pre", "ul", "ol", "li", "a", "blockquote",
+    "h1", "h2", "h3", "h4", "h5", "h6", "hr", "br",
+}
+_ALLOWED_ATTRIBUTES = {"a": {"href"}, "ol": {"start"}, "code": {"class"}}
+_ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+
+
+@lru_cache(maxsize=None)
+def markdown_to_html(markdown: str) -> str:
+    """Render CommonMark and sanitise the result: no script, handler, frame, style, remote resource."""
+    return sanitise(_parser.render(markdown))
+
+
+def sanitise(html: str) -> str:
+    """The one allow-list every HTML fragment from content passes before it reaches an output."""
+    return nh3.clean(
+        html,
+        tags=_ALLOWED_TAGS,
+        attributes=_ALLOWED_ATTRIBUTES,
+        url_schemes=_ALLOWED_URL_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
+    )
