@@ -1,0 +1,60 @@
+"""Bank → the handbook's HTML: the exact document the PDF is made from, also written for previewing."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from markupsafe import Markup
+
+from prepbook import __version__
+from prepbook.bank import Bank
+from prepbook.markup import markdown_to_html
+from prepbook.models import SECTION_TITLES
+from prepbook.render import Settings
+from prepbook.render.templating import render_template
+
+TEMPLATE = "handbook.html.j2"
+PAPER_SIZES = {"a4": "A4", "letter": "letter"}
+
+
+def handbook_context(bank: Bank, settings: Settings) -> dict[str, Any]:
+    when = datetime.datetime.fromtimestamp(settings.source_date, tz=datetime.timezone.utc)
+    book = bank.book
+    tags = bank.tags()
+    return {
+        "book": book,
+        "chapters": bank.chapters,
+        "entry_count": len(bank.entries),
+        "by_id": bank.by_id,
+        "tags": tags,
+        "section_titles": SECTION_TITLES,
+        "section_fields": list(SECTION_TITLES),
+        "date": book.date or when.strftime("%-d %B %Y"),
+        "iso_date": when.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "subject": book.subject or book.subtitle or book.title,
+        "keywords": book.keywords or list(tags),
+        "paper_size": PAPER_SIZES[settings.paper],
+        "version": __version__,
+    }
+
+
+def handbook_html(bank: Bank, settings: Settings) -> str:
+    return render_template(settings.templates_dir, TEMPLATE, handbook_context(bank, settings),
+                           filters={"markdown": _markdown_filter})
+
+
+def _markdown_filter(markdown: str) -> Markup:
+    # Safe to mark: markdown_to_html escapes raw HTML and sanitises what the parser produced.
+    return Markup(markdown_to_html(markdown))
+
+
+class HtmlRenderer:
+    name = "html"
+    filename = "handbook.html"
+
+    def render(self, bank: Bank, settings: Settings) -> bytes:
+        return handbook_html(bank, settings).encode("utf-8")
+
+
+RENDERER = HtmlRenderer()

@@ -1,0 +1,169 @@
+"""The printed handbook, read back from the PDF bytes the way a reader's viewer sees them."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import logging
+import re
+
+import pypdf
+import pytest
+
+from prepbook.bank import Bank
+from prepbook.load import load_bank
+from prepbook.models import SECTION_TITLES
+from prepbook.render import Settings
+from prepbook.render.pdf import RENDERER
+from tests.conftest import record
+
+A4 = (595, 842)
+LETTER = (612, 792)
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _outline(reader: pypdf.PdfReader) -> list[tuple[int, str, int]]:
+    """(level, title, 1-based page) for every bookmark, in order."""
+    found: list[tuple[int, str, int]] = []
+
+    def walk(items: list, level: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item, level + 1)
+            else:
+                found.append((level, item.title, reader.get_destination_page_number(item) + 1))
+
+    walk(reader.outline, 1)
+    return found
+
+
+@pytest.fixture(scope="module")
+def handbook(bank: Bank) -> pypdf.PdfReader:
+    from tests.conftest import FIXED_DATE, TEMPLATES
+
+    settings = Settings(templates_dir=TEMPLATES, source_date=FIXED_DATE, source_date_fixed=True)
+    return pypdf.PdfReader(io.BytesIO(RENDERER.render(bank, settings)))
+
+
+@pytest.fixture(scope="module")
+def page_texts(handbook: pypdf.PdfReader) -> list[str]:
+    return [_flat(page.extract_text()) for page in handbook.pages]
+
+
+def test_every_question_and_all_five_section_headings_appear(bank: Bank, page_texts: list[str]) -> None:
+    whole = " ".join(page_texts)
+    for entry in bank.entries:
+        assert entry.record.question in whole
+    for title in SECTION_TITLES.values():
+        # Section headings are set in small capitals by CSS (text-transform), hence upper case in the text.
+        assert whole.count(title.upper()) == len(bank.entries), title
+
+
+def test_outline_has_every_topic_and_question_under_it(bank: Bank, handbook: pypdf.PdfReader,
+                                                       page_texts: list[str]) -> None:
+    outline = _outline(handbook)
+    topics = [title for level, title, _ in outline if level == 1]
+    for chapter in bank.chapters:
+        assert chapter.info.title in topics
+        for entry in chapter.entries:
+            level, title, page = next(item for item in outline if item[1].startswith(entry.number + " "))
+            assert (level, title) == (2, f"{entry.number} {entry.record.question}")
+            # The bookmark lands on the page that shows the heading.
+            assert f"{entry.number} {entry.record.question}" in page_texts[page - 1]
+
+
+def test_toc_page_numbers_are_the_pages_of_the_headings(bank: Bank, handbook: pypdf.PdfReader,
+                                                        page_texts: list[str]) -> None:
+    heading_page = {title: page for _, title, page in _outline(handbook)}
+    toc_text = next(text for text in page_texts if text.startswith("Contents") or " Contents " in text[:40])
+    for entry in bank.entries:
+        match = re.search(re.escape(f"{entry.number} {entry.record.question}") + r"[ .]*?(\d+)", toc_text)
+        assert match, entry.number
+        assert int(match.group(1)) == heading_page[f"{entry.number} {entry.record.question}"]
+
+
+def test_toc_entries_are_links_to_their_questions(bank: Bank, handbook: pypdf.PdfReader) -> None:
+    toc_page = next(page for page in handbook.pages if "Contents" in page.extract_text()[:200])
+    links = [annotation.get_object() for annotation in toc_page.get("/Annots", [])]
+    internal = [link for link in links if link.get("/Subtype") == "/Link" and "/Dest" in link or "/A" in link]
+    assert len(internal) >= len(bank.entries) + len(bank.chapters)
+
+
+def test_footer_counts_pages_and_cover_has_none(handbook: pypdf.PdfReader, page_texts: list[str]) -> None:
+    total = len(handbook.pages)
+    assert "page " not in page_texts[0]  # the cover
+    for number, text in enumerate(page_texts[1:], start=2):
+        # Blank left-hand pages (so that sections start on the right) carry no head or footer either.
+        if text:
+            assert re.findall(r"page (\d+) of (\d+)", text) == [(str(number), str(total))], number
+
+
+def test_metadata_from_book_yaml(bank: Bank, handbook: pypdf.PdfReader) -> None:
+    meta = handbook.metadata
+    assert meta.title == bank.book.title
+    assert meta.author == bank.book.author
+    assert meta.subject
+    assert "mlops" in (meta.get("/Keywords") or "")
+
+
+def test_see_also_cites_number_and_page_of_the_target(bank: Bank, handbook: pypdf.PdfReader,
+                                                      page_texts: list[str]) -> None:
+    heading_page = {title.split(" ", 1)[0]: page for level, title, page in _outline(handbook) if level == 2}
+    whole = " ".join(page_texts)
+    for entry in bank.entries:
+        for target in entry.record.see_also:
+            other = bank.by_id[target]
+            assert f"{other.number} {other.record.question}, p. {heading_page[other.number]}" in whole
+
+
+def test_tag_index_lists_every_tag_with_pages(bank: Bank, handbook: pypdf.PdfReader, page_texts: list[str]) -> None:
+    heading_page = {title.split(" ", 1)[0]: page for level, title, page in _outline(handbook) if level == 2}
+    index_text = page_texts[-1]
+    assert "Index of tags" in index_text
+    for tag, entries in bank.tags().items():
+        assert tag in index_text
+        for entry in entries:
+            assert f"{entry.number} (p. {heading_page[entry.number]})" in index_text
+
+
+@pytest.mark.parametrize(("paper", "size"), [("a4", A4), ("letter", LETTER)])
+def test_paper_size(write_bank, settings: Settings, paper: str, size: tuple[int, int]) -> None:
+    bank = load_bank(write_bank({"basics": [record("alpha")]}))
+    reader = pypdf.PdfReader(io.BytesIO(RENDERER.render(bank, dataclasses.replace(settings, paper=paper))))
+    for page in reader.pages:
+        assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == size
+
+
+def test_long_answers_code_and_many_tags_lay_out_cleanly(write_bank, settings: Settings,
+                                                         caplog: pytest.LogCaptureFixture) -> None:
+    code = "\n".join(f"    result_{i} = compute(batch[{i}], learning_rate=0.001 * {i}) # {'x' * 90}" for i in range(80))
+    long_text = " ".join(["Gradient descent walks downhill along the loss surface."] * 400)
+    tags = [f"tag-{i}" for i in range(40)]
+    records = [record(f"long-{i}", tags=tags, answer={"deep_dive": long_text + "\n\n" + code,
+                                                      "example": "`" + "inline_code_" * 30 + "`"})
+               for i in range(3)]
+    bank = load_bank(write_bank({"stress": records}))
+    with caplog.at_level(logging.WARNING):
+        reader = pypdf.PdfReader(io.BytesIO(RENDERER.render(bank, settings)))
+    # The only tolerated warning: the slower font subsetter on machines without libharfbuzz-subset.
+    problems = [r for r in caplog.records if r.name.startswith("weasyprint") and "HarfBuzz-Subset" not in r.message]
+    assert not problems, caplog.text
+    text = _flat(" ".join(page.extract_text() for page in reader.pages))
+    assert "result_79 = compute(batch[79]" in text
+    assert len(reader.pages) > 10
+
+
+def test_raw_html_in_content_is_printed_as_text(write_bank, settings: Settings) -> None:
+    bank = load_bank(write_bank({"basics": [record(
+        "html", question="Is <b>this</b> bold?", answer={"short": "Use <em>tags</em> & <script>alert(1)</script>."})]}))
+    text = _flat(" ".join(page.extract_text() for page in
+                          pypdf.PdfReader(io.BytesIO(RENDERER.render(bank, settings))).pages))
+    assert "Is <b>this</b> bold?" in text
+    assert "Use <em>tags</em> & <script>alert(1)</script>." in text
+
+
+def test_same_content_gives_same_bytes(bank: Bank, settings: Settings) -> None:
+    assert RENDERER.render(bank, settings) == RENDERER.render(bank, settings)
