@@ -1,0 +1,211 @@
+"""The Anki deck: one note per question, with identities that survive every rebuild.
+
+What Anki's importer does decides the design (measured with anki 26.9.3):
+- notes are matched by GUID, so the GUID is derived from the record id alone (never from its file or fields);
+- a matched note is updated only when the package's note modification time is newer than the stored one,
+  so every note carries the modification time of the files its fields come from;
+- a note type whose field list changed leaves every existing note "conflicting" and frozen, so FIELDS below
+  is designed once: only ever append to it;
+- Anki sanitises nothing and its reviewer re-runs <script>, so every field is built from escaped text and
+  sanitised HTML only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import io
+import itertools
+import re
+import sqlite3
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import genanki
+
+from prepbook.bank import Bank, Entry
+from prepbook.errors import BuildError
+from prepbook.load import BOOK_FILE
+from prepbook.markup import markdown_to_html
+from prepbook.render import Settings
+
+# Append only, never rename, remove or reorder: see the module docstring. Question first: Anki's sort field.
+FIELDS: tuple[str, ...] = (
+    "Question", "Short", "DeepDive", "Example", "Mistakes", "InProduction",
+    "Topic", "Difficulty", "RecordId", "HandbookRef",
+)
+FRONT_TEMPLATE = "card_front.html"
+BACK_TEMPLATE = "card_back.html"
+CSS_FILE = "card.css"
+MODEL_NAME = "prepbook question"
+
+# Fields Anki itself provides to card templates, next to the note type's own.
+_SPECIAL_FIELDS = {"FrontSide", "Tags", "Type", "Deck", "Subdeck", "Card", "CardFlag", "CardID"}
+_FIELD_REFERENCE = re.compile(r"{{\s*[#^/]?\s*([^}]+?)\s*}}")
+# Anki gives bracketed text in fields a meaning: [sound:URL] plays (and fetches) media, [latex] runs the LaTeX
+# compiler. Encoding the bracket keeps the text visible and makes it inert.
+_ANKI_BRACKET = "&#91;"
+# A zip member's date is part of its bytes; this is the earliest one the format can store.
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+def stable_id(name: str) -> int:
+    """A fixed id from a stable name, in the range genanki asks for ([2**30, 2**31)), never a random one."""
+    digest = int.from_bytes(hashlib.sha256(name.encode("utf-8")).digest()[:8], "big")
+    return (1 << 30) + digest % (1 << 30)
+
+
+MODEL_ID = stable_id("prepbook question note v1")
+PARENT_DECK_ID = stable_id("prepbook deck")
+
+
+def topic_deck_id(topic_id: str) -> int:
+    # From the topic id, not its title, so renaming a topic keeps its id. Anki's importer itself matches decks by
+    # name and picks its own ids: a renamed topic arrives as a new deck and existing cards stay where they are.
+    return stable_id(f"prepbook deck topic {topic_id}")
+
+
+class _TimedNote(genanki.Note):  # type: ignore[misc]
+    """A note with its own modification time.
+
+    genanki gives every note (and card) the package-wide timestamp that write_to_db receives; Anki's importer
+    updates a note only when that time is newer than the collection's, so each note passes its own instead.
+    """
+
+    def __init__(self, *, mod: int, **note: Any) -> None:
+        super().__init__(**note)
+        self.mod = mod
+
+    def write_to_db(self, cursor: sqlite3.Cursor, timestamp: float, deck_id: int, id_gen: Any) -> None:
+        super().write_to_db(cursor, self.mod, deck_id, id_gen)
+
+
+class AnkiRenderer:
+    name = "anki"
+    filename = "deck.apkg"
+
+    def render(self, bank: Bank, settings: Settings) -> bytes:
+        model = _model(settings.templates_dir)
+        parent = genanki.Deck(PARENT_DECK_ID, bank.book.title, description=_text(bank.book.subtitle or ""))
+        decks = [parent]
+        for chapter in bank.chapters:
+            deck = genanki.Deck(topic_deck_id(chapter.info.id), f"{bank.book.title}::{chapter.info.title}",
+                                description=_text(chapter.info.description or ""))
+            for entry in chapter.entries:
+                deck.add_note(_note(entry, model, _note_mod(entry, settings)))
+            decks.append(deck)
+        return _package(genanki.Package(decks), _package_time(decks, settings))
+
+
+RENDERER = AnkiRenderer()
+
+
+def _model(templates_dir: Path) -> genanki.Model:
+    front, back, css = (_read_template(templates_dir, name) for name in (FRONT_TEMPLATE, BACK_TEMPLATE, CSS_FILE))
+    return genanki.Model(
+        MODEL_ID, MODEL_NAME,
+        fields=[{"name": field} for field in FIELDS],
+        templates=[{"name": "Question → answer", "qfmt": front, "afmt": back}],
+        css=css,
+        sort_field_index=0,
+    )
+
+
+def _read_template(templates_dir: Path, name: str) -> str:
+    path = templates_dir / name
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise BuildError(f"template not found: {path}") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise BuildError(f"cannot read template {path}: {error}") from error
+    if name != CSS_FILE:
+        # Anki shows an unknown field as an error on every card, only once the deck is imported: fail now.
+        for reference in _FIELD_REFERENCE.findall(text):
+            field = reference.split(":")[-1].strip()
+            if field not in FIELDS and field not in _SPECIAL_FIELDS:
+                raise BuildError(f"{path}: unknown field {{{{{reference}}}}}; fields are: {', '.join(FIELDS)}")
+    return text
+
+
+def _note(entry: Entry, model: genanki.Model, mod: int) -> _TimedNote:
+    record = entry.record
+    answer = record.answer
+    values = {
+        "Question": _text(record.question),
+        "Short": markdown_to_html(answer.short),
+        "DeepDive": markdown_to_html(answer.deep_dive),
+        "Example": markdown_to_html(answer.example),
+        "Mistakes": markdown_to_html(answer.mistakes),
+        "InProduction": markdown_to_html(answer.in_production),
+        "Topic": _text(entry.topic.title),
+        "Difficulty": record.difficulty.value,
+        "RecordId": record.id,
+        "HandbookRef": f"Handbook {entry.number}",
+    }
+    return _TimedNote(
+        model=model,
+        fields=[values[field].replace("[", _ANKI_BRACKET) for field in FIELDS],
+        guid=genanki.guid_for(record.id),
+        tags=[*record.tags, f"topic::{entry.topic.id}", f"difficulty::{record.difficulty.value}"],
+        mod=mod,
+    )
+
+
+def _text(plain: str) -> str:
+    """Plain text as HTML that shows it literally."""
+    return html.escape(plain, quote=True)
+
+
+def _note_mod(entry: Entry, settings: Settings) -> int:
+    """The note's modification time: SOURCE_DATE_EPOCH when set, else the newest of the files its fields come from.
+
+    The record file holds the question and answer; book.yaml the topic title and chapter number; the topic
+    folder's own time changes when a file is added, removed or renamed in it, which renumbers its questions.
+    """
+    if settings.source_date_fixed:
+        return settings.source_date
+    sources = (entry.source, entry.source.parent, entry.source.parent.parent / BOOK_FILE)
+    return max(int(path.stat().st_mtime) for path in sources)
+
+
+def _package_time(decks: list[genanki.Deck], settings: Settings) -> int:
+    """The note type's modification time (and the seed of the package's internal ids).
+
+    It must grow when the card templates or CSS change, or the importer keeps the old look.
+    """
+    if settings.source_date_fixed:
+        return settings.source_date
+    templates = (settings.templates_dir / name for name in (FRONT_TEMPLATE, BACK_TEMPLATE, CSS_FILE))
+    return max(settings.source_date, *(note.mod for deck in decks for note in deck.notes),
+               *(int(path.stat().st_mtime) for path in templates))
+
+
+def _package(package: genanki.Package, timestamp: int) -> bytes:
+    """The .apkg bytes, identical for identical input.
+
+    genanki's write_to_file stamps zip members with the clock, stores them uncompressed and leaves its
+    temporary database behind, so the collection is written here and zipped with fixed dates instead.
+    """
+    with tempfile.TemporaryDirectory(prefix="prepbook-anki-") as folder:
+        database = Path(folder) / "collection.anki2"
+        connection = sqlite3.connect(database)
+        try:
+            # Anki's ids are milliseconds; seeding them from the timestamp is what write_to_file does too.
+            package.write_to_db(connection.cursor(), timestamp, itertools.count(timestamp * 1000))
+            connection.commit()
+        finally:
+            connection.close()
+        members = {"collection.anki2": database.read_bytes(), "media": b"{}"}
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in sorted(members):
+            info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3  # the default depends on the building machine's OS
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, members[name], compresslevel=9)
+    return buffer.getvalue()

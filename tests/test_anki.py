@@ -1,0 +1,358 @@
+"""The Anki deck, checked with the real Anki library: import, review, edit, rebuild, re-import."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import sqlite3
+import zipfile
+from collections.abc import Iterator
+from contextlib import closing
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import genanki
+import pytest
+import yaml
+from anki import import_export_pb2 as pb
+from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+from click.testing import CliRunner
+
+from tests.conftest import FIXED_DATE, TEMPLATES, BankWriter, record
+from prepbook.bank import Bank
+from prepbook.build import source_date
+from prepbook.cli import main
+from prepbook.errors import BuildError
+from prepbook.load import load_bank
+from prepbook.render import Settings
+from prepbook.render.anki import FIELDS, RENDERER
+
+ImportLog = Any  # anki's protobuf ImportResponse.Log: lists new, updated, duplicate, conflicting
+
+
+@pytest.fixture
+def collection(tmp_path: Path) -> Iterator[Collection]:
+    """A fresh, empty Anki collection, as a learner has before the first import."""
+    col = Collection(str(tmp_path / "collection.anki2"))
+    yield col
+    col.close()
+
+
+def render(content: Path, date: int, fixed: bool = True, templates: Path = TEMPLATES) -> bytes:
+    return RENDERER.render(load_bank(content), Settings(templates_dir=templates, source_date=date,
+                                                        source_date_fixed=fixed))
+
+
+def import_deck(col: Collection, deck: bytes, tmp_path: Path) -> ImportLog:
+    """Import the way Anki does by default: notes and note types updated only when newer."""
+    path = tmp_path / f"deck-{len(list(tmp_path.glob('deck-*.apkg')))}.apkg"
+    path.write_bytes(deck)
+    log = col.import_anki_package(ImportAnkiPackageRequest(
+        package_path=str(path),
+        options=ImportAnkiPackageOptions(
+            merge_notetypes=False,
+            update_notes=pb.IMPORT_ANKI_PACKAGE_UPDATE_CONDITION_IF_NEWER,
+            update_notetypes=pb.IMPORT_ANKI_PACKAGE_UPDATE_CONDITION_IF_NEWER,
+            with_scheduling=False, with_deck_configs=False))).log
+    col.models._clear_cache()  # backend imports do not refresh the Python-side note-type cache
+    return log
+
+
+def note_for(col: Collection, record_id: str) -> Any:
+    (note_id,) = col.find_notes(f"RecordId:{record_id}")
+    return col.get_note(note_id)
+
+
+def record_ids(log_notes: Any) -> list[str]:
+    """The RecordId field of each note in an import log list."""
+    return sorted(note.fields[FIELDS.index("RecordId")] for note in log_notes)
+
+
+def package_notes(deck: bytes) -> dict[str, tuple[str, int]]:
+    """record id → (GUID, modification time), read straight from the .apkg without Anki."""
+    with zipfile.ZipFile(io.BytesIO(deck)) as archive:
+        data = archive.read("collection.anki2")
+    with closing(sqlite3.connect(":memory:")) as database:
+        database.deserialize(data)
+        rows = database.execute("SELECT guid, mod, flds FROM notes").fetchall()
+    return {fields.split("\x1f")[FIELDS.index("RecordId")]: (guid, mod) for guid, mod, fields in rows}
+
+
+def set_times(content: Path, when: int) -> None:
+    """Give every content file and folder the same modification time, so tests control which is newer."""
+    for path in [content, *content.rglob("*")]:
+        os.utime(path, (when, when))
+
+
+# --- The real bank ------------------------------------------------------------------------------------------
+
+
+def test_real_bank_imports_with_one_card_per_question(bank: Bank, settings: Settings, collection: Collection,
+                                                      tmp_path: Path) -> None:
+    log = import_deck(collection, RENDERER.render(bank, settings), tmp_path)
+
+    assert len(log.new) == len(bank.entries) == collection.note_count()
+    assert collection.card_count() == len(bank.entries)
+    title = bank.book.title
+    names = {deck.name for deck in collection.decks.all_names_and_ids()} - {"Default"}
+    assert names == {title, *(f"{title}::{chapter.info.title}" for chapter in bank.chapters)}
+    for chapter in bank.chapters:
+        deck_id = collection.decks.id_for_name(f"{title}::{chapter.info.title}")
+        assert len(collection.find_cards(f"did:{deck_id}")) == len(chapter.entries)
+
+    drift = bank.by_id["model-drift"]
+    note = note_for(collection, "model-drift")
+    assert note.guid == genanki.guid_for("model-drift")
+    assert note["Question"] == "What is model drift, and how do you detect and handle it?"
+    assert note["Short"].startswith("<p>Model drift is the degradation of model performance")
+    assert note["Mistakes"].startswith("<ul>\n<li>Not monitoring model performance")
+    assert note["Topic"] == "Machine Learning in Production"
+    assert note["Difficulty"] == "medium"
+    assert note["HandbookRef"] == f"Handbook {drift.number}"
+    assert sorted(note.tags) == ["difficulty::medium", "mlops", "monitoring", "topic::ml-production"]
+    assert note.mod == settings.source_date
+
+
+def test_card_front_shows_the_question_and_back_the_answer_in_order(bank: Bank, settings: Settings,
+                                                                    collection: Collection, tmp_path: Path) -> None:
+    import_deck(collection, RENDERER.render(bank, settings), tmp_path)
+    card = note_for(collection, "model-drift").cards()[0]
+
+    front, back = card.question(), card.answer()
+    assert "What is model drift" in front and "Machine Learning in Production" in front
+    assert "difficulty-medium" in front
+    assert "Model drift is the degradation" not in front
+    assert '<hr id="answer">' in back
+    labels = ["Short answer", "Deep dive", "Real-world example", "Common mistakes", "In production"]
+    positions = [back.index(label) for label in labels]
+    assert positions == sorted(positions)
+    assert back.index("Model drift is the degradation") < back.index("Deep dive")
+
+
+def test_css_is_self_contained_and_has_a_night_mode() -> None:
+    css = (TEMPLATES / "card.css").read_text(encoding="utf-8")
+    for remote in ("url(", "@import", "@font-face", "http:", "https:", "//"):
+        assert remote not in css
+    assert ".card.nightMode" in css
+    assert "max-width: 40em" in css
+
+
+# --- Re-importing a rebuilt deck ------------------------------------------------------------------------------
+
+
+def test_edited_record_updates_in_place_and_keeps_review_history(write_bank: BankWriter, collection: Collection,
+                                                                 tmp_path: Path) -> None:
+    content = write_bank({"networking": [record("tcp-handshake"), record("dns-lookup")]})
+    import_deck(collection, render(content, FIXED_DATE), tmp_path)
+
+    # Make the learner's history: every card a review card, then one real review of the edited one.
+    collection.sched.set_due_date(list(collection.find_cards("")), "0")
+    collection.decks.select(collection.decks.id_for_name("Test Handbook"))
+    reviewed = collection.sched.getCard()
+    assert reviewed is not None
+    collection.sched.answerCard(reviewed, 3)
+    reviewed.load()
+    edited_id = reviewed.note()["RecordId"]
+    history = collection.db.all("SELECT id, type, ivl FROM revlog WHERE cid = ?", reviewed.id)
+    assert reviewed.type == 2 and reviewed.ivl > 0 and len(history) == 2  # set due date, then the review
+    notes_before = collection.note_count()
+
+    path = next(content.rglob(f"*{edited_id}.yaml"))
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["answer"]["short"] = "A **rewritten** short answer."
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    log = import_deck(collection, render(content, FIXED_DATE + 3600), tmp_path)
+
+    assert edited_id in record_ids(log.updated)
+    assert not log.new and not log.conflicting
+    assert collection.note_count() == notes_before
+    note = note_for(collection, edited_id)
+    assert note["Short"] == "<p>A <strong>rewritten</strong> short answer.</p>\n"
+    card = note.cards()[0]
+    assert card.id == reviewed.id
+    assert (card.type, card.ivl, card.due, card.reps) == (reviewed.type, reviewed.ivl, reviewed.due, reviewed.reps)
+    assert collection.db.all("SELECT id, type, ivl FROM revlog WHERE cid = ?", card.id) == history
+
+
+def test_rebuild_with_the_same_timestamp_does_not_update(write_bank: BankWriter, collection: Collection,
+                                                         tmp_path: Path) -> None:
+    """Anki's importer ignores a note whose time is not newer: this is why note times must grow with edits."""
+    content = write_bank({"networking": [record("tcp-handshake")]})
+    import_deck(collection, render(content, FIXED_DATE), tmp_path)
+
+    edited = record("tcp-handshake", answer={"short": "Changed."})
+    (content / "networking" / "000-tcp-handshake.yaml").write_text(yaml.safe_dump(edited), encoding="utf-8")
+    log = import_deck(collection, render(content, FIXED_DATE), tmp_path)
+
+    assert not log.updated and record_ids(log.duplicate) == ["tcp-handshake"]
+    assert note_for(collection, "tcp-handshake")["Short"] == "<p>Short answer of tcp-handshake.</p>\n"
+
+
+def test_without_source_date_epoch_only_edited_records_update(write_bank: BankWriter, collection: Collection,
+                                                              tmp_path: Path) -> None:
+    content = write_bank({"networking": [record("tcp-handshake"), record("dns-lookup")]})
+    set_times(content, FIXED_DATE)
+    date, fixed = source_date(content)
+    import_deck(collection, render(content, date, fixed), tmp_path)
+    assert note_for(collection, "dns-lookup").mod == FIXED_DATE
+
+    path = content / "networking" / "001-dns-lookup.yaml"
+    path.write_text(yaml.safe_dump(record("dns-lookup", answer={"short": "Edited."})), encoding="utf-8")
+    os.utime(path, (FIXED_DATE + 60, FIXED_DATE + 60))
+    date, fixed = source_date(content)
+    log = import_deck(collection, render(content, date, fixed), tmp_path)
+
+    assert record_ids(log.updated) == ["dns-lookup"]
+    assert record_ids(log.duplicate) == ["tcp-handshake"]
+    assert note_for(collection, "dns-lookup").mod == FIXED_DATE + 60
+    assert note_for(collection, "dns-lookup")["Short"] == "<p>Edited.</p>\n"
+
+
+def test_renamed_record_file_keeps_its_note_and_gets_its_new_number(write_bank: BankWriter, collection: Collection,
+                                                                    tmp_path: Path) -> None:
+    content = write_bank({"networking": [record("tcp-handshake"), record("dns-lookup")]})
+    set_times(content, FIXED_DATE)
+    first = render(content, FIXED_DATE, fixed=False)
+    import_deck(collection, first, tmp_path)
+    assert note_for(collection, "tcp-handshake")["HandbookRef"] == "Handbook 1.1"
+
+    # Renaming moves tcp-handshake after dns-lookup: same identity, new number; the folder's time records it.
+    folder = content / "networking"
+    (folder / "000-tcp-handshake.yaml").rename(folder / "002-tcp-handshake.yaml")
+    os.utime(folder, (FIXED_DATE + 60, FIXED_DATE + 60))
+    second = render(content, FIXED_DATE, fixed=False)
+    log = import_deck(collection, second, tmp_path)
+
+    assert package_notes(second)["tcp-handshake"][0] == package_notes(first)["tcp-handshake"][0]
+    assert not log.new and collection.note_count() == 2
+    assert record_ids(log.updated) == ["dns-lookup", "tcp-handshake"]
+    assert note_for(collection, "tcp-handshake")["HandbookRef"] == "Handbook 1.2"
+
+
+def test_identity_does_not_depend_on_file_name_topic_or_content(write_bank: BankWriter) -> None:
+    before = write_bank({"networking": [record("tcp-handshake")], "storage": []}, folder="before")
+    after = write_bank({"networking": [], "storage": [record("tcp-handshake", question="Renamed question?",
+                                                             difficulty="hard")]}, folder="after")
+    assert package_notes(render(before, FIXED_DATE))["tcp-handshake"][0] == genanki.guid_for("tcp-handshake")
+    assert package_notes(render(after, FIXED_DATE))["tcp-handshake"][0] == genanki.guid_for("tcp-handshake")
+
+
+# --- Safety ---------------------------------------------------------------------------------------------------
+
+HOSTILE = {
+    "question": "<script>alert(1)</script> <img src=x onerror=alert(1)> <iframe src=//evil></iframe>?",
+    "answer": {
+        "short": "<script>alert(1)</script> and <img src=x onerror=alert(1)>",
+        "deep_dive": ("<iframe src=//evil></iframe>\n\n[x](javascript:alert(1)) [y](data:text/html,<b>hi</b>) "
+                      "[z](data:image/png;base64,AAAA) [safe](https://example.com/page)"),
+        "example": "<style>body{background:url(http://evil/x.png)}</style>\n\n<form action=//evil><input></form>",
+        "mistakes": "- [sound:http://evil/x.mp3]\n- [latex]\\immediate\\write18{touch /tmp/pwned}[/latex]",
+        "in_production": '<a href="javascript:alert(1)" onclick="alert(1)">click</a> <svg onload=alert(1)>',
+    },
+}
+
+
+class _Markup(HTMLParser):
+    """The elements and attributes of an HTML fragment, without its text: what a browser would act on."""
+
+    def __init__(self, fragment: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, list[tuple[str, str | None]]]] = []
+        self.feed(fragment)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.elements.append((tag, attrs))
+
+
+def test_hostile_content_reaches_cards_as_inert_text(write_bank: BankWriter, collection: Collection,
+                                                     tmp_path: Path) -> None:
+    content = write_bank({"evil": [record("hostile", **HOSTILE)]})
+    book = content / "book.yaml"
+    book.write_text(book.read_text(encoding="utf-8").replace("title: Evil", "title: <script>alert('topic')</script>"),
+                    encoding="utf-8")
+    import_deck(collection, render(content, FIXED_DATE), tmp_path)
+    note = note_for(collection, "hostile")
+
+    for name, value in note.items():
+        for element in ("<script", "<iframe", "<style", "<form", "<input", "<img", "<svg"):
+            assert element not in value.lower(), (name, value)
+        for tag, attributes in _Markup(value).elements:
+            assert tag in {"p", "ul", "li", "a", "strong", "em", "code"}, (name, tag)
+            for attribute, target in attributes:
+                assert attribute in {"href", "rel"}, (name, attribute)
+                if attribute == "href":
+                    assert (target or "").startswith("https://"), (name, target)
+
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in note["Question"]
+    assert "&lt;img src=x onerror=alert(1)&gt;" in note["Short"]
+    assert "&lt;style&gt;" in note["Example"]
+    assert note["Topic"] == "&lt;script&gt;alert(&#x27;topic&#x27;)&lt;/script&gt;"
+    assert '<a href="https://example.com/page"' in note["DeepDive"]  # links to web pages stay
+
+    # Anki's own bracket syntax would fetch a sound or run LaTeX; it must stay text.
+    card = note.cards()[0]
+    assert not card.question_av_tags() and not card.answer_av_tags()
+    assert "&#91;sound:http://evil/x.mp3]" in note["Mistakes"]
+    assert "<img" not in card.answer()
+
+
+# --- Determinism and templates --------------------------------------------------------------------------------
+
+
+def test_same_content_and_date_give_identical_bytes(bank: Bank, settings: Settings) -> None:
+    first, second = RENDERER.render(bank, settings), RENDERER.render(bank, settings)
+    assert first == second
+    with zipfile.ZipFile(io.BytesIO(first)) as archive:
+        members = archive.infolist()
+    assert [member.filename for member in members] == ["collection.anki2", "media"]
+    assert all(member.date_time == (1980, 1, 1, 0, 0, 0) for member in members)
+    assert all(member.compress_type == zipfile.ZIP_DEFLATED for member in members)
+
+
+def test_cli_build_writes_the_same_deck(write_bank: BankWriter, tmp_path: Path) -> None:
+    content = write_bank({"networking": [record("tcp-handshake")]})
+    out = tmp_path / "build"
+    result = CliRunner().invoke(main, ["build", "anki", "--content", str(content), "--out", str(out),
+                                       "--templates", str(TEMPLATES)], env={"SOURCE_DATE_EPOCH": str(FIXED_DATE)})
+    assert result.exit_code == 0, result.output
+    assert (out / "deck.apkg").read_bytes() == render(content, FIXED_DATE)
+
+
+def test_template_naming_an_unknown_field_is_a_build_error(write_bank: BankWriter, tmp_path: Path) -> None:
+    content = write_bank({"networking": [record("tcp-handshake")]})
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    for name in ("card_front.html", "card_back.html", "card.css"):
+        shutil.copy(TEMPLATES / name, templates / name)
+    (templates / "card_back.html").write_text("{{FrontSide}} {{text:Shortt}}", encoding="utf-8")
+
+    with pytest.raises(BuildError, match=r"unknown field \{\{text:Shortt\}\}"):
+        render(content, FIXED_DATE, templates=templates)
+    shutil.copy(TEMPLATES / "card_back.html", templates / "card_back.html")
+    (templates / "card.css").unlink()
+    with pytest.raises(BuildError, match="template not found"):
+        render(content, FIXED_DATE, templates=templates)
+
+
+def test_restyled_cards_reach_a_collection_that_has_the_deck(write_bank: BankWriter, collection: Collection,
+                                                             tmp_path: Path) -> None:
+    """Without SOURCE_DATE_EPOCH the note type's time follows the template files, so a new look is imported."""
+    content = write_bank({"networking": [record("tcp-handshake")]})
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, templates, ignore=lambda folder, names: [n for n in names if not n.startswith("card")])
+    set_times(content, FIXED_DATE)
+    set_times(templates, FIXED_DATE)
+    import_deck(collection, render(content, FIXED_DATE, fixed=False, templates=templates), tmp_path)
+
+    css = templates / "card.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\n.question { letter-spacing: 0.01em; }\n", encoding="utf-8")
+    os.utime(css, (FIXED_DATE + 60, FIXED_DATE + 60))
+    log = import_deck(collection, render(content, FIXED_DATE, fixed=False, templates=templates), tmp_path)
+
+    assert not log.conflicting and not log.new
+    assert "letter-spacing: 0.01em" in note_for(collection, "tcp-handshake").note_type()["css"]
+    names = [note_type.name for note_type in collection.models.all_names_and_ids()]
+    assert [name for name in names if name.startswith("prepbook")] == ["prepbook question"]
