@@ -141,7 +141,7 @@ def _report(detail: Any, doc: Document, path: Path, found: _Collector) -> None:
         message = "field required"
     elif kind == "extra_forbidden":
         message = f"unknown field {str(loc[-1])!r}"
-        close = difflib.get_close_matches(str(loc[-1]), _KNOWN_FIELDS, n=1)
+        close = difflib.get_close_matches(str(loc[-1]), [name for name in _KNOWN_FIELDS if name != loc[-1]], n=1)
         message += f" (did you mean {close[0]!r}?)" if close else ""
     elif kind == "string_too_short":
         message = "must not be empty"

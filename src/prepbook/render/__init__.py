@@ -25,6 +25,7 @@ class Settings:
     flavor: Flavor = "github"
     front_matter: bool = False
     jobs: int = 1
+    cache_dir: Path | None = None  # where renderers may keep intermediate results between builds
 
 
 class Renderer(Protocol):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from markupsafe import Markup
@@ -16,6 +17,20 @@ from prepbook.render.templating import render_template
 
 TEMPLATE = "handbook.html.j2"
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
+
+
+@dataclass(frozen=True)
+class Parts:
+    """Which parts of the book one HTML document holds: all of them, or one part of a parallel render."""
+
+    chapters: frozenset[int]
+    cover: bool = False
+    toc: bool = False
+    index: bool = False
+
+    @classmethod
+    def whole(cls, bank: Bank) -> Parts:
+        return cls(frozenset(chapter.number for chapter in bank.chapters), cover=True, toc=True, index=True)
 
 
 def handbook_context(bank: Bank, settings: Settings) -> dict[str, Any]:
@@ -39,9 +54,13 @@ def handbook_context(bank: Bank, settings: Settings) -> dict[str, Any]:
     }
 
 
-def handbook_html(bank: Bank, settings: Settings) -> str:
-    return render_template(settings.templates_dir, TEMPLATE, handbook_context(bank, settings),
-                           filters={"markdown": _markdown_filter})
+def handbook_html(bank: Bank, settings: Settings, parts: Parts | None = None,
+                  pages: dict[str, int] | None = None, stamped: bool = False) -> str:
+    """The handbook's HTML, whole by default. `pages` (anchor → page) prints known page numbers in the
+    contents and index; `stamped` leaves footers and see-also page numbers to be stamped on later."""
+    context = handbook_context(bank, settings)
+    context.update(parts=parts or Parts.whole(bank), pages=pages, stamped=stamped)
+    return render_template(settings.templates_dir, TEMPLATE, context, filters={"markdown": _markdown_filter})
 
 
 def _markdown_filter(markdown: str) -> Markup:

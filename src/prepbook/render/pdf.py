@@ -1,26 +1,31 @@
-"""Bank → the printed handbook: the handbook HTML laid out by WeasyPrint, reading only project files."""
+"""Bank → the printed handbook.
+
+With one job, the whole handbook HTML is laid out in one WeasyPrint pass. With more, each chapter (and the
+front and back matter) is laid out in its own worker process and the parts are assembled into one book
+whose page numbers, links and outline are those of a single pass; parts whose HTML did not change since
+the last build are taken from the cache, so an edit re-lays-out only its own chapter.
+"""
 
 from __future__ import annotations
 
-import hashlib
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
+import multiprocessing
+import sys
+from collections import defaultdict
+from collections.abc import Iterable
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass
 
 from prepbook.bank import Bank
-from prepbook.errors import BuildError
 from prepbook.render import Settings
-from prepbook.render.html import handbook_html
+from prepbook.render.assemble import merge, overlay_sheets, place
+from prepbook.render.html import Parts, handbook_context, handbook_html
+from prepbook.render.layout import LaidOut, lay_out
+from prepbook.render.partcache import PartCache, templates_fingerprint
+from prepbook.render.templating import render_template
 
-try:
-    import weasyprint
-except OSError as error:  # Pango or its friends are missing from the system
-    raise BuildError(
-        "WeasyPrint cannot load its system libraries (Pango). Install them with:\n"
-        "  sudo apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"
-    ) from error
-
-from prepbook.render.fetcher import ProjectFetcher
+# A page number wide enough for any book, for laying out the contents before the real numbers are known.
+_PLACEHOLDER_PAGE = 8888
+_MAX_FRONT_PASSES = 4
 
 
 class PdfRenderer:
@@ -28,29 +33,82 @@ class PdfRenderer:
     filename = "handbook.pdf"
 
     def render(self, bank: Bank, settings: Settings) -> bytes:
-        html = handbook_html(bank, settings)
-        fetcher = ProjectFetcher([settings.templates_dir])
-        with _source_date_epoch(settings.source_date):
-            document = weasyprint.HTML(string=html, base_url=settings.templates_dir.as_uri() + "/",
-                                       url_fetcher=fetcher).render()
-            # A fixed identifier derived from the input keeps the bytes reproducible.
-            identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode()
-            return document.write_pdf(pdf_identifier=identifier)
+        if settings.jobs <= 1:
+            return lay_out(handbook_html(bank, settings), str(settings.templates_dir), settings.source_date).pdf
+        with _pool(settings.jobs) as pool:
+            return _render_in_parts(bank, settings, pool)
 
 
-@contextmanager
-def _source_date_epoch(seconds: int) -> Iterator[None]:
-    """Without libharfbuzz-subset, WeasyPrint subsets fonts with fontTools, which stamps each subset with
-    the current time unless SOURCE_DATE_EPOCH is set: set it for the render so the bytes stay reproducible."""
-    previous = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = str(seconds)
-    try:
-        yield
-    finally:
-        if previous is None:
-            del os.environ["SOURCE_DATE_EPOCH"]
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = previous
+def _pool(jobs: int) -> Executor:
+    # fork starts workers without re-importing WeasyPrint; spawn elsewhere (macOS, Windows).
+    method = "fork" if sys.platform.startswith("linux") else "spawn"
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method))
+
+
+@dataclass
+class _Layouts:
+    """Lays out HTML documents through the cache and the worker pool."""
+
+    settings: Settings
+    pool: Executor
+    cache: PartCache
+
+    def many(self, documents: Iterable[str]) -> list[LaidOut]:
+        pending = {}
+        results: dict[int, LaidOut] = {}
+        for index, html in enumerate(documents):
+            key = self.cache.key(html)
+            cached = self.cache.get(key)
+            if cached is not None:
+                results[index] = cached
+            else:
+                pending[index] = (key, self.pool.submit(lay_out, html, str(self.settings.templates_dir),
+                                                        self.settings.source_date, True))
+        for index, (key, future) in pending.items():
+            results[index] = future.result()
+            self.cache.put(key, results[index])
+        return [results[index] for index in sorted(results)]
+
+
+def _render_in_parts(bank: Bank, settings: Settings, pool: Executor) -> bytes:
+    cache_dir = settings.cache_dir / "pdf-parts" if settings.cache_dir else None
+    cache = PartCache(cache_dir, templates_fingerprint(settings.templates_dir))
+    layouts = _Layouts(settings, pool, cache)
+
+    def part_html(parts: Parts, pages: dict[str, int] | None = None) -> str:
+        return handbook_html(bank, settings, parts, pages=pages, stamped=True)
+
+    chapters_html = [part_html(Parts(frozenset({chapter.number}))) for chapter in bank.chapters]
+    # The contents are laid out once with placeholder numbers alongside the chapters, to learn how many
+    # pages the front matter takes before the chapters' page numbers are known.
+    placeholder: defaultdict[str, int] = defaultdict(lambda: _PLACEHOLDER_PAGE)
+    front_parts = Parts(frozenset(), cover=True, toc=True)
+    back_parts = Parts(frozenset(), index=True)
+    laid_out = layouts.many([part_html(front_parts, placeholder), *chapters_html])
+    front, chapters = laid_out[0], laid_out[1:]
+
+    for _ in range(_MAX_FRONT_PASSES):
+        pages = _page_numbers(front, chapters)
+        front_now, back = layouts.many([part_html(front_parts, pages), part_html(back_parts, pages)])
+        settled = len(front_now.pages) == len(front.pages)
+        front = front_now
+        if settled:
+            break
+    parts = [front, *chapters, back]
+    placement = place(parts)
+    sheets = overlay_sheets(parts, placement)
+    context = handbook_context(bank, settings)
+    overlay_html = render_template(settings.templates_dir, "overlay.html.j2", {**context, "sheets": sheets})
+    (overlay,) = layouts.many([overlay_html])
+    cache.prune()
+    return merge(parts, placement, sheets, overlay)
+
+
+def _page_numbers(front: LaidOut, chapters: list[LaidOut]) -> dict[str, int]:
+    """Every anchor's page once the front matter and chapters are placed, plus the index that follows."""
+    placement = place([front, *chapters])
+    index_first = placement.total + placement.total % 2  # the index starts on the next right-hand page
+    return {**placement.page_of, "tag-index": index_first + 1}
 
 
 RENDERER = PdfRenderer()

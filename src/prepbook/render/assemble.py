@@ -1,0 +1,122 @@
+"""Separately laid-out parts → one book: page numbers stamped on, links and outline across parts restored.
+
+Each part (front matter, one chapter, back matter) is laid out alone and knows nothing of where it will
+stand. Here the parts are placed (every part starts on a right-hand page, as in a single pass), the
+page of every anchor is computed, and what depends on it is added: the footers and see-also page numbers
+through an overlay laid out from the same CSS, the internal links, and the outline.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pypdf import PdfReader, PdfWriter
+from pypdf.annotations import Link
+from pypdf.generic import Fit, NameObject
+
+from prepbook.render.layout import LaidOut
+
+PT_PER_PX = 0.75  # WeasyPrint's CSS pixel is 1/96 in; a PDF point is 1/72 in
+
+
+@dataclass(frozen=True)
+class Placement:
+    first_pages: list[int]  # 0-based index of each part's first page in the book
+    total: int
+    page_of: dict[str, int]  # anchor name → 1-based page number
+
+
+def place(parts: Sequence[LaidOut]) -> Placement:
+    """Stack the parts, leaving a blank left-hand page wherever a part would otherwise start on one."""
+    first_pages: list[int] = []
+    page_of: dict[str, int] = {}
+    index = 0
+    for part in parts:
+        if index % 2 == 1:
+            index += 1
+        first_pages.append(index)
+        for offset, page in enumerate(part.pages):
+            for name in page.anchors:
+                page_of.setdefault(name, index + offset + 1)
+        index += len(part.pages)
+    return Placement(first_pages, index, page_of)
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One page of the overlay: what kind of page it covers and the page numbers to print on it."""
+
+    kind: str
+    stamps: list[tuple[float, float, int]]
+
+
+def overlay_sheets(parts: Sequence[LaidOut], placement: Placement) -> list[Sheet]:
+    sheets = [Sheet("blank", []) for _ in range(placement.total)]
+    for part, first in zip(parts, placement.first_pages):
+        for offset, page in enumerate(part.pages):
+            stamps = [(x, y, placement.page_of[target]) for target, x, y in page.slots]
+            sheets[first + offset] = Sheet(page.kind, stamps)
+    return sheets
+
+
+def merge(parts: Sequence[LaidOut], placement: Placement, sheets: Sequence[Sheet], overlay: LaidOut) -> bytes:
+    writer = PdfWriter()
+    targets: dict[str, tuple[int, float, float]] = {}  # anchor → (page index, x, y) in PDF points
+    for part, first in zip(parts, placement.first_pages):
+        while len(writer.pages) < first:
+            size = part.pages[0]
+            writer.add_blank_page(size.width * PT_PER_PX, size.height * PT_PER_PX)
+        writer.append(PdfReader(io.BytesIO(part.pdf)), import_outline=False)
+        for offset, page in enumerate(part.pages):
+            for name, (x, y) in page.anchors.items():
+                targets.setdefault(name, (first + offset, x * PT_PER_PX, (page.height - y) * PT_PER_PX))
+
+    overlay_pages = PdfReader(io.BytesIO(overlay.pdf)).pages
+    for index, page in enumerate(writer.pages):
+        _drop_internal_links(page)
+        if sheets[index].kind == "text":
+            page.merge_page(overlay_pages[index])
+            page.compress_content_streams()
+
+    for part, first in zip(parts, placement.first_pages):
+        for offset, page in enumerate(part.pages):
+            for target, (x, y, width, height) in page.links:
+                if target not in targets:
+                    continue
+                to_page, to_x, to_y = targets[target]
+                top = (page.height - y) * PT_PER_PX
+                rect = (x * PT_PER_PX, top - height * PT_PER_PX, (x + width) * PT_PER_PX, top)
+                writer.add_annotation(first + offset, Link(rect=rect, target_page_index=to_page,
+                                                           fit=Fit.xyz(left=to_x, top=to_y, zoom=0)))
+    _add_outline(writer, parts, placement)
+    front = PdfReader(io.BytesIO(parts[0].pdf))
+    if front.metadata:
+        writer.add_metadata(dict(front.metadata))
+    writer._root_object[NameObject("/PageMode")] = NameObject("/UseOutlines")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _drop_internal_links(page: object) -> None:
+    """WeasyPrint's links name destinations of their own part only; all internal links are re-added."""
+    annotations = page.get("/Annots")  # type: ignore[attr-defined]
+    if not annotations:
+        return
+    kept = [ref for ref in annotations if "/Dest" not in ref.get_object()]
+    page[NameObject("/Annots")] = type(annotations)(kept)  # type: ignore[index]
+
+
+def _add_outline(writer: PdfWriter, parts: Sequence[LaidOut], placement: Placement) -> None:
+    parents: list[tuple[int, object]] = []  # (level, outline item) of the open ancestors
+    for part, first in zip(parts, placement.first_pages):
+        for offset, page in enumerate(part.pages):
+            for level, label, x, y in page.bookmarks:
+                while parents and parents[-1][0] >= level:
+                    parents.pop()
+                item = writer.add_outline_item(
+                    title=label, page_number=first + offset, parent=parents[-1][1] if parents else None,
+                    fit=Fit.xyz(left=x * PT_PER_PX, top=(page.height - y) * PT_PER_PX, zoom=0))
+                parents.append((level, item))
