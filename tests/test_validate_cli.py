@@ -1,0 +1,107 @@
+"""`prepbook validate` and `build` on good and bad content: exit codes, one line per problem, never a traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from tests.conftest import CONTENT, ROOT
+from prepbook.bank import Bank
+from prepbook.cli import main
+
+FIXTURES = Path(__file__).parent / "fixtures"
+BROKEN = FIXTURES / "broken-bank"
+EXPECTED_PROBLEMS = (FIXTURES / "broken-bank.problems").read_text(encoding="utf-8").splitlines()
+BROKEN_STDERR = EXPECTED_PROBLEMS + [f"{len(EXPECTED_PROBLEMS)} error(s); nothing was built."]
+
+
+def invoke(*args: str) -> Result:
+    result = CliRunner().invoke(main, list(args))
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result
+
+
+def summary(bank: Bank) -> str:
+    return f"{len(bank.entries)} questions in {len(bank.chapters)} topics: all valid.\n"
+
+
+def test_validate_real_content(bank: Bank) -> None:
+    result = invoke("validate", "--content", str(CONTENT))
+    assert result.exit_code == 0
+    assert result.stderr == summary(bank)
+
+
+def test_validate_broken_bank_prints_one_line_per_problem(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(FIXTURES)
+    result = invoke("validate", "--content", "broken-bank")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == BROKEN_STDERR
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("args, message", [
+    (["validate", "--content", "no-such-folder"], "Directory 'no-such-folder' does not exist."),
+    (["frobnicate"], "No such command 'frobnicate'."),
+    (["build"], "Missing argument 'FORMAT...'."),
+    (["build", "pdf", "--paper", "a5"], "'a5' is not one of 'a4', 'letter'."),
+], ids=["missing-content-folder", "unknown-command", "no-format", "unknown-paper"])
+def test_usage_error_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], message: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = invoke(*args)
+    assert result.exit_code == 2
+    assert message in result.stderr
+
+
+def test_unknown_format_exits_2_and_builds_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = invoke("build", "nope", "--content", str(CONTENT), "--out", str(out))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("prepbook: error: unknown format 'nope'; choose from: ")
+    assert not out.exists()
+
+
+def test_build_refuses_invalid_content_and_creates_no_out_folder(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(FIXTURES)
+    out = tmp_path / "out"
+    result = invoke("build", "anki", "--content", "broken-bank", "--out", str(out),
+                    "--templates", str(ROOT / "templates"))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == BROKEN_STDERR
+    assert not out.exists()
+
+
+def test_build_refuses_invalid_content_and_leaves_previous_outputs_intact(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(FIXTURES)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "deck.apkg").write_bytes(b"the previous deck")
+    result = invoke("build", "anki", "--content", "broken-bank", "--out", str(out),
+                    "--templates", str(ROOT / "templates"))
+    assert result.exit_code == 1
+    assert {path.name: path.read_bytes() for path in out.iterdir()} == {"deck.apkg": b"the previous deck"}
+
+
+def run_prepbook(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """The real command, as a user runs it: a new interpreter, no CliRunner in between."""
+    process = subprocess.run([sys.executable, "-m", "prepbook", *args], cwd=cwd, capture_output=True,
+                             text=True, timeout=120, check=False)
+    assert "Traceback" not in process.stdout + process.stderr
+    return process
+
+
+def test_subprocess_validate_real_content(bank: Bank) -> None:
+    process = run_prepbook("validate", "--content", str(CONTENT), cwd=ROOT)
+    assert (process.returncode, process.stderr) == (0, summary(bank))
+
+
+def test_subprocess_validate_broken_bank() -> None:
+    process = run_prepbook("validate", "--content", "broken-bank", cwd=FIXTURES)
+    assert process.returncode == 1
+    assert process.stderr.splitlines() == BROKEN_STDERR
