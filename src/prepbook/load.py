@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import typing
 import unicodedata
 from pathlib import Path
 from typing import Any, TypeVar
@@ -12,14 +13,13 @@ from pydantic import BaseModel, ValidationError
 
 from prepbook.bank import Bank, assemble
 from prepbook.errors import ContentError, Problem, display_path
-from prepbook.models import Answer, Book, Question, TopicInfo
+from prepbook.models import Book, Question
 from prepbook.yamlread import Document, Position, YamlProblem, read_yaml
 
 BOOK_FILE = "book.yaml"
 RECORD_SUFFIXES = (".yaml", ".yml")
 MAX_FILE_BYTES = 1024 * 1024
 
-_KNOWN_FIELDS = sorted({name for model in (Book, TopicInfo, Question, Answer) for name in model.model_fields})
 Model = TypeVar("Model", bound=BaseModel)
 
 
@@ -38,12 +38,14 @@ def load_bank(content_dir: Path) -> Bank:
     """Load and check the whole bank; raise ContentError listing every problem found."""
     found = _Collector()
     book_path = content_dir / BOOK_FILE
-    book_doc = _read_document(book_path, found)
+    book_doc = _read_document(book_path, found, inside=content_dir)
     book = _validate(Book, book_doc, book_path, found) if book_doc else None
 
     records: dict[str, list[tuple[Path, Question, Document]]] = {}
     folders = _scan(content_dir, found)
-    for topic_id, files in folders.items():
+    # Book order, so that "also used by" names the record a reader meets first.
+    reading_order = {topic.id: index for index, topic in enumerate(book.topics)} if book else {}
+    for topic_id, files in sorted(folders.items(), key=lambda item: (reading_order.get(item[0], len(reading_order)), item[0])):
         for path in files:
             doc = _read_document(path, found, inside=content_dir)
             record = _validate(Question, doc, path, found) if doc else None
@@ -61,16 +63,24 @@ def load_bank(content_dir: Path) -> Bank:
 
 def _scan(content_dir: Path, found: _Collector) -> dict[str, list[Path]]:
     """Topic folder name → its record files, sorted by file name (the reading order within a topic)."""
+    inside = content_dir.resolve()
     folders: dict[str, list[Path]] = {}
     for child in sorted(content_dir.iterdir()):
         if child.name.startswith("."):
             continue
         if child.is_dir():
-            folders[child.name] = sorted(
-                path for path in child.iterdir()
-                if path.name.endswith(RECORD_SUFFIXES) and not path.name.startswith(".")
-            )
-        elif child.name.endswith(RECORD_SUFFIXES) and child.name != BOOK_FILE:
+            folders[child.name] = []
+            if not child.resolve().is_relative_to(inside):
+                found.add(child, "symbolic link points outside the content folder")
+                continue
+            for path in sorted(child.iterdir()):
+                if path.name.startswith("."):
+                    continue
+                if path.is_dir() and not path.name.lower().endswith(RECORD_SUFFIXES):
+                    found.add(path, "sub-folders are not read: a record belongs directly in its topic folder")
+                elif path.name.lower().endswith(RECORD_SUFFIXES):
+                    folders[child.name].append(path)
+        elif child.name.lower().endswith(RECORD_SUFFIXES) and child.name != BOOK_FILE:
             found.add(child, "a record belongs in a topic folder: content/<topic>/<name>.yaml")
     return folders
 
@@ -86,6 +96,9 @@ def _read_document(path: Path, found: _Collector, *, inside: Path | None = None)
             return None
         if path.is_dir():
             found.add(path, "is a directory, expected a YAML file")
+            return None
+        if not path.is_file():  # a pipe or a device would block or never end
+            found.add(path, "is not a regular file")
             return None
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -123,11 +136,11 @@ def _validate(model: type[Model], doc: Document, path: Path, found: _Collector) 
         return model.model_validate(doc.value)
     except ValidationError as error:
         for detail in error.errors(include_url=False):
-            _report(detail, doc, path, found)
+            _report(model, detail, doc, path, found)
         return None
 
 
-def _report(detail: Any, doc: Document, path: Path, found: _Collector) -> None:
+def _report(model: type[BaseModel], detail: Any, doc: Document, path: Path, found: _Collector) -> None:
     loc: tuple[str | int, ...] = tuple(detail["loc"])
     kind = detail["type"]
     # A missing field points at its parent's key; an unknown one at itself; anything else at its value.
@@ -141,7 +154,7 @@ def _report(detail: Any, doc: Document, path: Path, found: _Collector) -> None:
         message = "field required"
     elif kind == "extra_forbidden":
         message = f"unknown field {str(loc[-1])!r}"
-        close = difflib.get_close_matches(str(loc[-1]), [name for name in _KNOWN_FIELDS if name != loc[-1]], n=1)
+        close = difflib.get_close_matches(str(loc[-1]), _fields_at(model, loc[:-1]), n=1)
         message += f" (did you mean {close[0]!r}?)" if close else ""
     elif kind == "string_too_short":
         message = "must not be empty"
@@ -157,6 +170,19 @@ def _report(detail: Any, doc: Document, path: Path, found: _Collector) -> None:
     else:
         message = detail["msg"][:1].lower() + detail["msg"][1:]
     found.add(path, message, field=field, at=where)
+
+
+def _fields_at(model: type[BaseModel], path: tuple[str | int, ...]) -> list[str]:
+    """The field names allowed at `path` inside `model` (e.g. ('answer',) → the five sections)."""
+    current: type[BaseModel] | None = model
+    for part in path:
+        if current is None or isinstance(part, int):
+            continue
+        field = current.model_fields.get(part)
+        annotation = field.annotation if field else None
+        candidates = (annotation, *typing.get_args(annotation))
+        current = next((c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), None)
+    return list(current.model_fields) if current else []
 
 
 def _field_name(loc: tuple[str | int, ...]) -> str:
@@ -176,7 +202,7 @@ def _kind(value: Any) -> str:
     if isinstance(value, bool):
         return f"the boolean {str(value).lower()}"
     if isinstance(value, (int, float)):
-        return f"the number {value}"
+        return f"the number {value}" if abs(value) < 10**15 else "a number"
     return f"text {str(value)!r}" if len(str(value)) < 40 else "text"
 
 
@@ -189,7 +215,7 @@ def _check_topics(book: Book, doc: Document, book_path: Path, folders: set[str],
                       at=where)
         declared[topic.id] = index
         if topic.id not in folders:
-            found.add(book_path, f"topic {topic.id!r} has no folder content/{topic.id}/",
+            found.add(book_path, f"topic {topic.id!r} has no folder {display_path(book_path.parent / topic.id)}/",
                       field=f"topics[{index}].id", at=where)
     for folder in sorted(folders - set(declared)):
         found.add(book_path.parent / folder,
@@ -198,7 +224,8 @@ def _check_topics(book: Book, doc: Document, book_path: Path, folders: set[str],
 
 def _normalised_question(text: str) -> str:
     folded = unicodedata.normalize("NFKC", text).casefold()
-    return " ".join(re.sub(r"[^\w\s]", " ", folded).split())
+    # Punctuation that only shapes a sentence is dropped; symbols that name things (C++, C#) are kept.
+    return " ".join(re.sub(r"[.,;:!?'\"()\[\]{}\u2018\u2019\u201c\u201d\u2014\u2013-]", " ", folded).split())
 
 
 def _check_cross_references(records: list[tuple[Path, Question, Document]], found: _Collector) -> None:

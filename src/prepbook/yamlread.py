@@ -59,21 +59,39 @@ def _position(mark: Any) -> Position:
     return Position(mark.line + 1, mark.column + 1)
 
 
-_SCALAR_TAGS_KEPT_AS_TEXT = {"tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary"}
+def _offset_position(text: str, offset: int) -> Position:
+    line_start = text.rfind("\n", 0, offset) + 1
+    return Position(text.count("\n", 0, offset) + 1, offset - line_start + 1)
+
+
+_TAG = "tag:yaml.org,2002:"
+# Plain data only: any other tag (!!python/..., !custom) is refused rather than constructed or ignored.
+_SCALAR_TAGS = {f"{_TAG}{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")}
+_KEPT_AS_TEXT = {f"{_TAG}str", f"{_TAG}timestamp"}
+_CONTAINER_TAGS = {yaml.MappingStartEvent: f"{_TAG}map", yaml.SequenceStartEvent: f"{_TAG}seq"}
 _resolver = yaml.resolver.Resolver()
 _constructor = yaml.constructor.SafeConstructor()
 
 
 def _scalar(event: yaml.ScalarEvent) -> Any:
+    start = _position(event.start_mark)
     if event.tag in (None, "!"):
         tag = _resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
     else:
         tag = event.tag
-    if not tag.startswith("tag:yaml.org,2002:"):
-        raise YamlProblem(f"unsupported YAML tag {tag!r}", _position(event.start_mark))
-    if tag in _SCALAR_TAGS_KEPT_AS_TEXT:
+    if tag not in _SCALAR_TAGS:
+        raise YamlProblem(f"unsupported YAML tag {tag.replace(_TAG, '!!')!r}", start)
+    if tag in _KEPT_AS_TEXT:
         return event.value
-    return _constructor.construct_object(yaml.ScalarNode(tag, event.value))
+    try:
+        return _constructor.construct_object(yaml.ScalarNode(tag, event.value))
+    except Exception:  # PyYAML raises KeyError, IndexError, ValueError... for a value its tag cannot hold
+        raise YamlProblem(f"{event.value!r} is not a valid {tag.replace(_TAG, '')}", start) from None
+
+
+def _check_container_tag(event: yaml.CollectionStartEvent) -> None:
+    if not event.implicit and event.tag not in (None, "!", _CONTAINER_TAGS[type(event)]):
+        raise YamlProblem(f"unsupported YAML tag {event.tag.replace(_TAG, '!!')!r}", _position(event.start_mark))
 
 
 def read_yaml(text: str) -> Document:
@@ -128,6 +146,7 @@ def read_yaml(text: str) -> Document:
             elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 if len(stack) >= MAX_DEPTH:
                     raise YamlProblem(f"nested deeper than {MAX_DEPTH} levels", _position(event.start_mark))
+                _check_container_tag(event)
                 container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
                 start = _position(event.start_mark)
                 if stack and isinstance(stack[-1][0], dict) and stack[-1][2] is _NO_KEY:
@@ -142,8 +161,12 @@ def read_yaml(text: str) -> Document:
         if error.context and error.problem:
             message = f"{error.problem} ({error.context})"
         raise YamlProblem(f"invalid YAML: {message}", _position(mark) if mark else None) from None
+    except yaml.reader.ReaderError as error:
+        code = error.character if isinstance(error.character, int) else ord(error.character)
+        raise YamlProblem(f"character U+{code:04X} is not allowed in YAML: {error.reason}",
+                          _offset_position(text, error.position)) from None
     except yaml.YAMLError as error:
-        raise YamlProblem(f"invalid YAML: {error}", None) from None
+        raise YamlProblem(f"invalid YAML: {' '.join(str(error).split())}", None) from None
     except (ValueError, OverflowError) as error:  # a scalar like a huge float or a bad timestamp
         raise YamlProblem(f"invalid value: {error}", None) from None
     if not root_set:
