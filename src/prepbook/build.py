@@ -1,14 +1,16 @@
-"""The whole flow in one place: load and validate, render every asked format, then write them all."""
+"""The whole flow in one place: skip what is fresh, load and validate, render every format, write them all."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from prepbook.bank import Bank
 from prepbook.errors import UsageError
+from prepbook.freshness import CACHE_FOLDER, Freshness, tree_digest
+from prepbook.load import load_bank
 from prepbook.output import write_atomic
 from prepbook.render import Settings, get_renderer
 
@@ -32,10 +34,25 @@ def source_date(content_dir: Path) -> tuple[int, bool]:
     return int(max(times, default=0)), False
 
 
-def build(formats: Iterable[str], bank: Bank, settings: Settings, out_dir: Path) -> list[Written]:
-    """Render every format before writing any, so a failure in one leaves all outputs as they were."""
-    rendered = []
-    for name in formats:
-        renderer = get_renderer(name)
-        rendered.append((out_dir / renderer.filename, renderer.render(bank, settings)))
-    return [Written(path, len(data), write_atomic(path, data)) for path, data in rendered]
+def build(formats: Iterable[str], content_dir: Path, settings: Settings, out_dir: Path) -> list[Written]:
+    """Build the formats into out_dir. Outputs whose inputs did not change are left untouched; the rest are
+    all rendered before any is written, so a failure in one leaves every output as it was."""
+    renderers = [get_renderer(name) for name in formats]
+    settings = dataclasses.replace(settings, cache_dir=out_dir / CACHE_FOLDER)
+    freshness = Freshness(out_dir, tree_digest(content_dir, settings.templates_dir), settings.output_key())
+    stale = [renderer for renderer in renderers if not freshness.is_fresh(renderer.filename)]
+    rendered: dict[str, bytes] = {}
+    if stale:
+        bank = load_bank(content_dir)
+        for renderer in stale:
+            rendered[renderer.filename] = renderer.render(bank, settings)
+    written = []
+    for renderer in renderers:
+        path = out_dir / renderer.filename
+        if renderer.filename in rendered:
+            data = rendered[renderer.filename]
+            written.append(Written(path, len(data), write_atomic(path, data)))
+            freshness.remember(renderer.filename, data)
+        else:
+            written.append(Written(path, path.stat().st_size, False))
+    return written

@@ -92,7 +92,7 @@ def build(formats: tuple[str, ...], content_dir: Path, out_dir: Path, templates_
     """Build FORMAT... (pdf, anki, md, html, or all) into the --out folder."""
     from prepbook.build import build as build_outputs
     from prepbook.build import source_date
-    from prepbook.load import load_bank
+    from prepbook.progress import ProgressBar
     from prepbook.render import ALL_FORMATS, Settings, get_renderer
 
     def action() -> None:
@@ -100,11 +100,13 @@ def build(formats: tuple[str, ...], content_dir: Path, out_dir: Path, templates_
                                    for name in (ALL_FORMATS if requested == "all" else (requested,))))
         for name in names:
             get_renderer(name)  # an unknown format is a usage error before any work is done
-        bank = load_bank(content_dir)
         date, fixed = source_date(content_dir)
-        settings = Settings(templates_dir=templates_dir.resolve(), source_date=date, source_date_fixed=fixed,
-                            paper=paper, flavor=flavor, front_matter=front_matter, jobs=jobs)  # type: ignore[arg-type]
-        for written in build_outputs(names, bank, settings, out_dir):
+        with ProgressBar() as progress:
+            settings = Settings(templates_dir=templates_dir.resolve(), source_date=date, source_date_fixed=fixed,
+                                paper=paper, flavor=flavor, front_matter=front_matter,  # type: ignore[arg-type]
+                                jobs=jobs, progress=progress)
+            results = build_outputs(names, content_dir, settings, out_dir)
+        for written in results:
             state = "wrote" if written.changed else "unchanged"
             click.echo(f"{state} {written.path} ({written.size / 1024:,.0f} KiB)", err=True)
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Protocol
 
@@ -12,6 +13,12 @@ from prepbook.errors import UsageError
 
 Paper = Literal["a4", "letter"]
 Flavor = Literal["github", "gitlab", "mkdocs"]
+# Called as work advances: (what, done, total). The CLI turns it into a progress bar.
+Progress = Callable[[str, int, int], None]
+
+
+def _no_progress(what: str, done: int, total: int) -> None:
+    """Progress goes nowhere unless the caller asks for it."""
 
 
 @dataclass(frozen=True)
@@ -26,6 +33,11 @@ class Settings:
     front_matter: bool = False
     jobs: int = 1
     cache_dir: Path | None = None  # where renderers may keep intermediate results between builds
+    progress: Progress = field(default=_no_progress, compare=False)
+
+    def output_key(self) -> str:
+        """What of these settings can change an output's bytes (not jobs, caching or progress)."""
+        return f"{self.templates_dir}|{self.source_date}|{self.paper}|{self.flavor}|{self.front_matter}"
 
 
 class Renderer(Protocol):

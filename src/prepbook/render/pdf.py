@@ -12,16 +12,18 @@ import multiprocessing
 import sys
 from collections import defaultdict
 from collections.abc import Iterable
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from prepbook.bank import Bank
 from prepbook.render import Settings
-from prepbook.render.assemble import merge, overlay_sheets, place
 from prepbook.render.html import Parts, handbook_context, handbook_html
-from prepbook.render.layout import LaidOut, lay_out
-from prepbook.render.partcache import PartCache, templates_fingerprint
 from prepbook.render.templating import render_template
+
+if TYPE_CHECKING:
+    from prepbook.render.layout import LaidOut
+    from prepbook.render.partcache import PartCache
 
 # A page number wide enough for any book, for laying out the contents before the real numbers are known.
 _PLACEHOLDER_PAGE = 8888
@@ -33,6 +35,9 @@ class PdfRenderer:
     filename = "handbook.pdf"
 
     def render(self, bank: Bank, settings: Settings) -> bytes:
+        # WeasyPrint takes most of a second to import: only a PDF build that is not fresh pays for it.
+        from prepbook.render.layout import lay_out
+
         if settings.jobs <= 1:
             return lay_out(handbook_html(bank, settings), str(settings.templates_dir), settings.source_date).pdf
         with _pool(settings.jobs) as pool:
@@ -53,24 +58,34 @@ class _Layouts:
     pool: Executor
     cache: PartCache
 
-    def many(self, documents: Iterable[str]) -> list[LaidOut]:
-        pending = {}
+    def many(self, stage: str, documents: Iterable[str]) -> list[LaidOut]:
+        from prepbook.render.layout import lay_out
+
         results: dict[int, LaidOut] = {}
+        pending: dict[Future[LaidOut], tuple[int, str]] = {}
         for index, html in enumerate(documents):
             key = self.cache.key(html)
             cached = self.cache.get(key)
             if cached is not None:
                 results[index] = cached
             else:
-                pending[index] = (key, self.pool.submit(lay_out, html, str(self.settings.templates_dir),
-                                                        self.settings.source_date, True))
-        for index, (key, future) in pending.items():
+                future = self.pool.submit(lay_out, html, str(self.settings.templates_dir),
+                                          self.settings.source_date, True)
+                pending[future] = (index, key)
+        total = len(results) + len(pending)
+        self.settings.progress(stage, len(results), total)
+        for future in as_completed(pending):
+            index, key = pending[future]
             results[index] = future.result()
             self.cache.put(key, results[index])
+            self.settings.progress(stage, len(results), total)
         return [results[index] for index in sorted(results)]
 
 
 def _render_in_parts(bank: Bank, settings: Settings, pool: Executor) -> bytes:
+    from prepbook.render.assemble import merge, overlay_sheets, place
+    from prepbook.render.partcache import PartCache, templates_fingerprint
+
     cache_dir = settings.cache_dir / "pdf-parts" if settings.cache_dir else None
     cache = PartCache(cache_dir, templates_fingerprint(settings.templates_dir))
     layouts = _Layouts(settings, pool, cache)
@@ -84,12 +99,13 @@ def _render_in_parts(bank: Bank, settings: Settings, pool: Executor) -> bytes:
     placeholder: defaultdict[str, int] = defaultdict(lambda: _PLACEHOLDER_PAGE)
     front_parts = Parts(frozenset(), cover=True, toc=True)
     back_parts = Parts(frozenset(), index=True)
-    laid_out = layouts.many([part_html(front_parts, placeholder), *chapters_html])
+    laid_out = layouts.many("laying out chapters", [part_html(front_parts, placeholder), *chapters_html])
     front, chapters = laid_out[0], laid_out[1:]
 
     for _ in range(_MAX_FRONT_PASSES):
         pages = _page_numbers(front, chapters)
-        front_now, back = layouts.many([part_html(front_parts, pages), part_html(back_parts, pages)])
+        front_now, back = layouts.many("laying out contents and index",
+                                       [part_html(front_parts, pages), part_html(back_parts, pages)])
         settled = len(front_now.pages) == len(front.pages)
         front = front_now
         if settled:
@@ -99,13 +115,15 @@ def _render_in_parts(bank: Bank, settings: Settings, pool: Executor) -> bytes:
     sheets = overlay_sheets(parts, placement)
     context = handbook_context(bank, settings)
     overlay_html = render_template(settings.templates_dir, "overlay.html.j2", {**context, "sheets": sheets})
-    (overlay,) = layouts.many([overlay_html])
+    (overlay,) = layouts.many("numbering pages", [overlay_html])
     cache.prune()
     return merge(parts, placement, sheets, overlay)
 
 
 def _page_numbers(front: LaidOut, chapters: list[LaidOut]) -> dict[str, int]:
     """Every anchor's page once the front matter and chapters are placed, plus the index that follows."""
+    from prepbook.render.assemble import place
+
     placement = place([front, *chapters])
     index_first = placement.total + placement.total % 2  # the index starts on the next right-hand page
     return {**placement.page_of, "tag-index": index_first + 1}
