@@ -223,3 +223,14 @@ def _link_targets(reader: pypdf.PdfReader) -> set[tuple[int, int]]:
 def test_same_content_gives_same_bytes(bank: Bank, settings: Settings, jobs: int) -> None:
     settings = dataclasses.replace(settings, jobs=jobs)
     assert RENDERER.render(bank, settings) == RENDERER.render(bank, settings)
+
+
+def test_every_font_is_embedded(handbook: pypdf.PdfReader) -> None:
+    fonts = {}
+    for page in handbook.pages:
+        for font in page["/Resources"].get_object().get("/Font", {}).values():
+            font = font.get_object()
+            descendants = font.get("/DescendantFonts")
+            descriptor = (descendants[0].get_object() if descendants else font).get("/FontDescriptor").get_object()
+            fonts[str(font["/BaseFont"])] = any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+    assert fonts and all(fonts.values()), fonts
