@@ -1,9 +1,10 @@
 """Bank → the printed handbook.
 
-With one job, the whole handbook HTML is laid out in one WeasyPrint pass. With more, each chapter (and the
-front and back matter) is laid out in its own worker process and the parts are assembled into one book
-whose page numbers, links and outline are those of a single pass; parts whose HTML did not change since
-the last build are taken from the cache, so an edit re-lays-out only its own chapter.
+Each chapter (and the front and back matter) is laid out in a worker process, as many at once as there
+are jobs, and the parts are assembled into one book whose page numbers, links and outline are those of
+laying out the whole handbook HTML in one WeasyPrint pass (what `build html` writes). Smaller documents
+are cheaper per page, a worker's memory is bounded by its chapter, and parts whose HTML did not change
+since the last build are taken from the cache, so an edit re-lays-out only its own chapter.
 """
 
 from __future__ import annotations
@@ -11,10 +12,10 @@ from __future__ import annotations
 import multiprocessing
 import sys
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from prepbook.bank import Bank
 from prepbook.render import Settings
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from prepbook.render.layout import LaidOut
     from prepbook.render.partcache import PartCache
 
+T = TypeVar("T")
 # A page number wide enough for any book, for laying out the contents before the real numbers are known.
 _PLACEHOLDER_PAGE = 8888
 _MAX_FRONT_PASSES = 4
@@ -35,19 +37,28 @@ class PdfRenderer:
     filename = "handbook.pdf"
 
     def render(self, bank: Bank, settings: Settings) -> bytes:
-        # WeasyPrint takes most of a second to import: only a PDF build that is not fresh pays for it.
-        from prepbook.render.layout import lay_out
-
-        if settings.jobs <= 1:
-            return lay_out(handbook_html(bank, settings), str(settings.templates_dir), settings.source_date).pdf
-        with _pool(settings.jobs) as pool:
+        with _pool(max(1, settings.jobs)) as pool:
             return _render_in_parts(bank, settings, pool)
 
 
 def _pool(jobs: int) -> Executor:
+    if jobs == 1:
+        return _InProcess()
     # fork starts workers without re-importing WeasyPrint; spawn elsewhere (macOS, Windows).
     method = "fork" if sys.platform.startswith("linux") else "spawn"
     return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method))
+
+
+class _InProcess(Executor):
+    """One job: lay the parts out one after another in this process, with no worker to start or feed."""
+
+    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+        future: Future[T] = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as error:
+            future.set_exception(error)
+        return future
 
 
 @dataclass
@@ -59,6 +70,7 @@ class _Layouts:
     cache: PartCache
 
     def many(self, stage: str, documents: Iterable[str]) -> list[LaidOut]:
+        # WeasyPrint takes most of a second to import: only a PDF build that is not fresh pays for it.
         from prepbook.render.layout import lay_out
 
         results: dict[int, LaidOut] = {}
