@@ -1,0 +1,527 @@
+"""Hostile content is inert in every output, and the PDF renderer reads nothing outside the templates folder.
+
+The corpus is tests/fixtures/hostile/: one record per attack vector, the vector in the question and, on a line of
+its own and inside a sentence ("Before <vector> after."), in all five answer sections; every vector also sits in
+book.yaml's subtitle, author and topic description, and the title carries the ones aimed at the HTML head and the
+stylesheet. It is built once into every format, with every URL the PDF renderer asked for recorded, and each output
+is read back the way its consumer reads it: pypdf, the real Anki library, a GFM renderer.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import cmarkgfm
+import pypdf
+import pytest
+import yaml
+from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+from click.testing import CliRunner
+from cmarkgfm.cmark import Options
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+from weasyprint.urls import URLFetcherResponse
+
+from prepbook.cli import main
+from prepbook.render.anki import FIELDS
+from prepbook.render.fetcher import ProjectFetcher
+from tests.conftest import FIXED_DATE, ROOT, TEMPLATES, BankWriter, record
+
+HOSTILE = ROOT / "tests" / "fixtures" / "hostile"
+
+# Record id → the attack it carries.
+VECTORS: dict[str, str] = {
+    "script-tag": "<script>alert(1)</script>",
+    "img-onerror": "<img src=x onerror=alert(1)>",
+    "iframe": '<iframe src="https://evil.example/">',
+    "style-tag": "<style>body{background:url(https://evil.example/x.png)}</style>",
+    "javascript-link": "[click](javascript:alert(1))",
+    "data-link": "[data](data:text/html;base64,PHNjcmlwdD4=)",
+    "file-anchor": '<a href="file:///etc/passwd">x</a>',
+    "remote-image": "![img](https://evil.example/x.png)",
+    "file-image": "![local](file:///etc/passwd)",
+    "relative-image": "![rel](../../../etc/passwd)",
+    "stylesheet-link": "<link rel=stylesheet href=https://evil.example/x.css>",
+    "svg-onload": "<svg onload=alert(1)>",
+    "javascript-autolink": "<javascript:alert(1)>",
+    "anki-sound": "[sound:https://evil.example/a.mp3]",
+    "anki-cloze": "{{c1::cloze}}",
+    "jinja-expression": "{{ 7*7 }}",
+    "jinja-raw": "{% raw %}",
+}
+TITLE_VECTORS = ('</style></head><body onload=alert(1)>',
+                 '"; } body { background: url(https://evil.example) } "',
+                 "{{ 7*7 }}")
+SECTIONS = ("short", "deep_dive", "example", "mistakes", "in_production")
+# Images are supported nowhere: a Markdown image to a web page or a relative path shows "!" and a link (links to
+# web pages may stay). Every other vector must come out as exactly the text that was typed.
+SHOWN_AS_LINK = {"remote-image": "!img", "relative-image": "!rel"}
+# Vectors the cheat-sheet does not show as typed: bugs, described by the reasons.
+CHEATSHEET_KEEPS_LINK = "cheat-sheet keeps a Markdown link whose URL scheme is dangerous (md.answer_markdown)"
+CHEATSHEET_NOT_LITERAL = {
+    "javascript-link": CHEATSHEET_KEEPS_LINK, "data-link": CHEATSHEET_KEEPS_LINK, "file-image": CHEATSHEET_KEEPS_LINK,
+    "style-tag": "cheat-sheet escapes the '<' right after a bare URL as '&lt;' (md._escape_inline_html), and the GFM "
+                 "autolink then takes the entity into the link: the reader sees 'x.png)}&lt;/style>' instead of "
+                 "'x.png)}</style>'",
+}
+
+FORBIDDEN_TAGS = {"script", "iframe", "frame", "style", "img", "svg", "link", "object", "embed", "form", "base",
+                  "meta", "math"}
+URL_ATTRIBUTES = {"href", "src", "srcset", "action", "formaction", "xlink:href", "background", "poster", "data"}
+DANGEROUS_SCHEMES = ("javascript:", "data:", "file:", "vbscript:")
+# GitHub's extension set; the same without tagfilter stands for a wiki that does not filter raw HTML. Both render
+# with CMARK_OPT_UNSAFE, as a wiki that sanitises afterwards (or never) does: cmark's own safe mode would hide
+# exactly what these tests look for.
+GFM_EXTENSIONS = {
+    "gfm": ["table", "autolink", "strikethrough", "tagfilter", "tasklist"],
+    "gfm-without-tagfilter": ["table", "autolink", "strikethrough", "tasklist"],
+}
+
+
+def expected_text(record_id: str) -> str:
+    """What a reader must see for the sentence carrying this record's vector."""
+    return f"Before {SHOWN_AS_LINK.get(record_id, VECTORS[record_id])} after."
+
+
+class Markup(HTMLParser):
+    """An HTML fragment as a browser sees it: its start tags with their attributes, and its visible text."""
+
+    def __init__(self, fragment: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str]]] = []
+        self._text: list[str] = []
+        self.feed(fragment)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, {name: value or "" for name, value in attrs}))
+
+    def handle_data(self, data: str) -> None:
+        self._text.append(data)
+
+    def visible(self) -> str:
+        return " ".join("".join(self._text).split())
+
+    def elements(self) -> list[str]:
+        """Elements that run, embed, style or load something."""
+        return [tag for tag, _ in self.tags if tag in FORBIDDEN_TAGS]
+
+    def handlers(self) -> list[str]:
+        """Event handler and inline style attributes."""
+        return [f"<{tag} {name}={value!r}>" for tag, attributes in self.tags for name, value in attributes.items()
+                if name.startswith("on") or name == "style"]
+
+    def dangerous_urls(self) -> list[str]:
+        return [value for value in self.urls() if dangerous_url(value)]
+
+    def urls(self) -> list[str]:
+        return [value for _, attributes in self.tags for name, value in attributes.items() if name in URL_ATTRIBUTES]
+
+    def problems(self) -> list[str]:
+        """Everything in this markup that could run a script or load a resource."""
+        return [*self.elements(), *self.handlers(), *self.dangerous_urls()]
+
+
+def dangerous_url(url: str) -> bool:
+    # Browsers ignore whitespace and control characters inside a scheme ("java\tscript:").
+    squeezed = re.sub(r"[\x00-\x20]", "", html.unescape(url)).lower()
+    return squeezed.startswith(DANGEROUS_SCHEMES)
+
+
+def flat(text: str) -> str:
+    """PDF text with line breaks, hyphenation and spacing artefacts gone, for substring checks."""
+    text = text.replace("\u2010", "-").replace("\xa0", " ").replace("\u200b", "")
+    return re.sub(r"-\n|\s+", "", text)
+
+
+# --- the corpus ---------------------------------------------------------------------------------------------------
+
+
+def test_fixture_carries_every_vector_in_every_field() -> None:
+    book = yaml.safe_load((HOSTILE / "book.yaml").read_text(encoding="utf-8"))
+    for vector in VECTORS.values():
+        for where in (book["subtitle"], book["author"], book["topics"][0]["description"]):
+            assert vector in where
+    assert all(vector in book["title"] for vector in TITLE_VECTORS)
+    records = {data["id"]: data for data in (yaml.safe_load(path.read_text(encoding="utf-8"))
+                                             for path in sorted((HOSTILE / "hostile").glob("*.yaml")))}
+    assert set(records) == set(VECTORS)
+    for record_id, vector in VECTORS.items():
+        assert records[record_id]["question"] == f"Is {vector} shown literally?"
+        for section in SECTIONS:
+            assert records[record_id]["answer"][section] == f"{vector}\n\nBefore {vector} after.\n"
+
+
+@dataclass(frozen=True)
+class Built:
+    out: Path
+    requested: list[str]  # every URL any ProjectFetcher was asked for during the build
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The corpus built into every format in one process (jobs=1), recording what the PDF renderer fetched."""
+    out = tmp_path_factory.mktemp("hostile") / "build"
+    requested: list[str] = []
+    fetch = ProjectFetcher.fetch
+
+    def recording_fetch(self: ProjectFetcher, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+        requested.append(url)
+        return fetch(self, url, headers)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ProjectFetcher, "fetch", recording_fetch)
+        patch.setenv("SOURCE_DATE_EPOCH", str(FIXED_DATE))
+        result = CliRunner().invoke(main, ["build", "all", "html", "--jobs", "1", "--content", str(HOSTILE),
+                                           "--templates", str(TEMPLATES), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return Built(out, requested)
+
+
+# --- PDF ----------------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def pdf(built: Built) -> pypdf.PdfReader:
+    return pypdf.PdfReader(built.out / "handbook.pdf")
+
+
+@pytest.fixture(scope="module")
+def pdf_text(pdf: pypdf.PdfReader) -> str:
+    return flat("\n".join(page.extract_text() for page in pdf.pages))
+
+
+def test_pdf_renderer_asked_only_for_files_in_the_templates_folder(built: Built) -> None:
+    assert built.requested, "the recording fetcher saw nothing: the build did not go through ProjectFetcher"
+    for url in built.requested:
+        parts = urlsplit(url)
+        assert parts.scheme == "file" and parts.netloc == "", url
+        assert Path(unquote(parts.path)).resolve().is_relative_to(TEMPLATES.resolve()), url
+
+
+@pytest.mark.parametrize("record_id", [record_id for record_id in VECTORS if record_id not in SHOWN_AS_LINK])
+def test_pdf_prints_vector_literally(pdf_text: str, record_id: str) -> None:
+    vector = VECTORS[record_id]
+    assert flat(f"Is {vector} shown literally?") in pdf_text
+    assert pdf_text.count(flat(f"Before {vector} after.")) == len(SECTIONS)
+
+
+@pytest.mark.parametrize(("record_id", "printed"), [
+    # The printed page spells out where a web link goes; a relative link leads nowhere a reader can follow.
+    ("remote-image", "Before !img (https://evil.example/x.png) after."),
+    ("relative-image", "Before !rel after."),
+])
+def test_pdf_prints_image_as_exclamation_mark_and_link(pdf_text: str, record_id: str, printed: str) -> None:
+    assert SHOWN_AS_LINK[record_id] in printed
+    assert pdf_text.count(flat(printed)) == len(SECTIONS)
+
+
+def test_pdf_prints_book_fields_literally(pdf_text: str, pdf: pypdf.PdfReader) -> None:
+    book = yaml.safe_load((HOSTILE / "book.yaml").read_text(encoding="utf-8"))
+    for key in ("title", "subtitle", "author"):
+        assert flat(book[key]) in pdf_text, key
+    assert pdf.metadata is not None and pdf.metadata.title == book["title"]
+
+
+def test_pdf_evaluates_no_template_syntax_from_content(pdf_text: str) -> None:
+    assert flat("Edition {{ 7*7 }}").lower() in pdf_text.lower()  # the cover sets it in capitals
+    assert "49" not in pdf_text
+
+
+def _pdf_objects(reader: pypdf.PdfReader) -> Iterator[DictionaryObject]:
+    """Every dictionary reachable from the trailer (pages, annotations, actions, outline, catalog...)."""
+    seen: set[tuple[int, int]] = set()
+    stack: list[object] = [reader.trailer]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, IndirectObject):
+            if (item.idnum, item.generation) in seen:
+                continue
+            seen.add((item.idnum, item.generation))
+            item = item.get_object()
+        if isinstance(item, DictionaryObject):
+            yield item
+            stack.extend(item.values())
+        elif isinstance(item, ArrayObject):
+            stack.extend(item)
+
+
+def _pdf_uris(reader: pypdf.PdfReader) -> list[str]:
+    return [str(item["/URI"]) for item in _pdf_objects(reader) if "/URI" in item]
+
+
+@pytest.mark.parametrize("scheme", [
+    "javascript:",
+    "data:",
+    pytest.param("file:", marks=pytest.mark.xfail(strict=True, reason=(
+        "a relative Markdown link such as ![rel](../../../etc/passwd) passes the sanitiser (nh3 keeps relative "
+        "URLs) and WeasyPrint resolves it against the templates folder's file: base URL: the PDF gets a "
+        "/URI file:///etc/passwd link annotation"))),
+])
+def test_pdf_has_no_link_to_scheme(pdf: pypdf.PdfReader, scheme: str) -> None:
+    uris = _pdf_uris(pdf)
+    assert any(uri.startswith("https://evil.example/") for uri in uris), "the corpus's web links are missing"
+    assert [uri for uri in uris if uri.lower().startswith(scheme)] == []
+
+
+def test_pdf_has_no_script_or_launch_action(built: Built, pdf: pypdf.PdfReader) -> None:
+    data = (built.out / "handbook.pdf").read_bytes()
+    for name in (b"/JS", b"/JavaScript", b"/Launch"):
+        assert name not in data
+    names = {str(key) for item in _pdf_objects(pdf) for key in item} | \
+            {str(value) for item in _pdf_objects(pdf) for value in item.values() if isinstance(value, NameObject)}
+    assert names.isdisjoint({"/JS", "/JavaScript", "/Launch", "/AA", "/OpenAction", "/SubmitForm"})
+
+
+def test_handbook_html_has_only_its_own_stylesheet_and_no_active_content(built: Built) -> None:
+    document = (built.out / "handbook.html").read_text(encoding="utf-8")
+    head, body = document.split("<body", 1)
+    # The template's one <style> is the head's only active element: the title's "</style>" did not end it early.
+    assert [tag for tag in Markup(head).elements() if tag != "meta"] == ["style"]
+    assert all("http-equiv" not in attributes for tag, attributes in Markup(head).tags if tag == "meta")
+    assert Markup(head).handlers() == [] and Markup(head).dangerous_urls() == []
+    assert Markup("<body" + body).problems() == []
+    stylesheet = document[document.index("<style>"):document.index("</style>")]
+    assert "evil.example" not in stylesheet and "onload" not in stylesheet
+
+
+# --- Anki ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportedDeck:
+    fields: dict[str, dict[str, str]]  # record id → field name → field HTML
+    deck_descriptions: list[str]
+    media: list[str]
+    av_tags: int  # sounds and videos Anki would play across every card's question and answer
+
+
+@pytest.fixture(scope="module")
+def deck(built: Built, tmp_path_factory: pytest.TempPathFactory) -> ImportedDeck:
+    folder = tmp_path_factory.mktemp("anki")
+    package = folder / "deck.apkg"
+    shutil.copyfile(built.out / "deck.apkg", package)
+    col = Collection(str(folder / "collection.anki2"))
+    try:
+        col.import_anki_package(ImportAnkiPackageRequest(package_path=str(package),
+                                                         options=ImportAnkiPackageOptions()))
+        notes = [col.get_note(note_id) for note_id in col.find_notes("")]
+        cards = [col.get_card(card_id) for card_id in col.find_cards("")]
+        return ImportedDeck(
+            fields={note["RecordId"]: dict(note.items()) for note in notes},
+            deck_descriptions=[col.decks.get(entry.id)["desc"] for entry in col.decks.all_names_and_ids()],
+            media=sorted(os.listdir(col.media.dir())),
+            av_tags=sum(len(card.question_av_tags()) + len(card.answer_av_tags()) for card in cards),
+        )
+    finally:
+        col.close()
+
+
+def test_anki_deck_has_every_record(deck: ImportedDeck) -> None:
+    assert set(deck.fields) == set(VECTORS)
+
+
+@pytest.mark.parametrize("record_id", list(VECTORS))
+def test_anki_fields_are_inert(deck: ImportedDeck, record_id: str) -> None:
+    for name in FIELDS:
+        value = deck.fields[record_id][name]
+        assert Markup(value).problems() == [], (name, value)
+        assert "[sound:" not in value, (name, value)
+
+
+@pytest.mark.parametrize("record_id", list(VECTORS))
+def test_anki_fields_show_vector_as_text(deck: ImportedDeck, record_id: str) -> None:
+    fields = deck.fields[record_id]
+    assert Markup(fields["Question"]).visible() == f"Is {VECTORS[record_id]} shown literally?"
+    for name in ("Short", "DeepDive", "Example", "Mistakes", "InProduction"):
+        assert expected_text(record_id) in Markup(fields[name]).visible(), name
+
+
+def test_anki_deck_descriptions_are_inert(deck: ImportedDeck) -> None:
+    assert len(deck.deck_descriptions) > 1
+    for description in deck.deck_descriptions:
+        assert Markup(description).problems() == [], description
+
+
+def test_anki_plays_nothing_and_stores_no_media(deck: ImportedDeck) -> None:
+    assert deck.av_tags == 0
+    assert deck.media == []
+
+
+def test_anki_evaluates_no_template_syntax_from_content(deck: ImportedDeck) -> None:
+    visible = " ".join(Markup(value).visible() for fields in deck.fields.values() for value in fields.values())
+    assert "{{c1::cloze}}" in visible and "{{ 7*7 }}" in visible and "{% raw %}" in visible
+    assert "49" not in visible
+
+
+# --- cheat-sheet --------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module", params=sorted(GFM_EXTENSIONS))
+def cheatsheet(built: Built, request: pytest.FixtureRequest) -> Markup:
+    markdown = (built.out / "cheatsheet.md").read_text(encoding="utf-8")
+    return Markup(cmarkgfm.markdown_to_html_with_extensions(
+        markdown, options=Options.CMARK_OPT_UNSAFE, extensions=GFM_EXTENSIONS[request.param]))
+
+
+def test_cheatsheet_has_no_element_or_handler_from_content(cheatsheet: Markup) -> None:
+    assert cheatsheet.elements() == []
+    assert cheatsheet.handlers() == []
+
+
+@pytest.mark.xfail(strict=True, reason=CHEATSHEET_KEEPS_LINK)
+def test_cheatsheet_has_no_dangerous_url(cheatsheet: Markup) -> None:
+    assert any(url.startswith("https://evil.example/") for url in cheatsheet.urls()), "the web links are missing"
+    assert cheatsheet.dangerous_urls() == []
+
+
+@pytest.mark.parametrize("record_id", [
+    pytest.param(record_id, marks=pytest.mark.xfail(strict=True, reason=CHEATSHEET_NOT_LITERAL[record_id]))
+    if record_id in CHEATSHEET_NOT_LITERAL else record_id
+    for record_id in VECTORS
+])
+def test_cheatsheet_shows_vector_as_text(cheatsheet: Markup, record_id: str) -> None:
+    visible = cheatsheet.visible()
+    assert f"Is {VECTORS[record_id]} shown literally?" in visible
+    # The short answer and the common mistakes are on the sheet.
+    assert visible.count(expected_text(record_id)) == 2
+
+
+def test_cheatsheet_shows_book_fields_literally(cheatsheet: Markup) -> None:
+    book = yaml.safe_load((HOSTILE / "book.yaml").read_text(encoding="utf-8"))
+    visible = cheatsheet.visible()
+    assert book["title"] in visible and book["subtitle"] in visible
+    assert "Edition {{ 7*7 }}" in visible
+    assert "49" not in visible
+
+
+# --- the fetcher itself -------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    """A templates folder with one font, next to a secret file and a sibling folder sharing its name's prefix."""
+    templates = tmp_path / "templates"
+    (templates / "fonts").mkdir(parents=True)
+    (templates / "fonts" / "body.ttf").write_bytes(b"font bytes")
+    (tmp_path / "secret.txt").write_text("secret", encoding="utf-8")
+    (tmp_path / "templates-evil").mkdir()
+    (tmp_path / "templates-evil" / "x.css").write_text("body {}", encoding="utf-8")
+    return templates
+
+
+def test_fetcher_serves_a_file_inside_the_root(root: Path) -> None:
+    fetcher = ProjectFetcher([root])
+    url = (root / "fonts" / "body.ttf").as_uri()
+    response = fetcher.fetch(url)
+    assert response.read() == b"font bytes"
+    assert fetcher.requested == [url]
+
+
+def _refused_urls(root: Path) -> dict[str, str]:
+    return {
+        "absolute file URL": "file:///etc/passwd",
+        "dot-dot path": f"{root.as_uri()}/../../../../../../etc/passwd",
+        "dot-dot to a neighbour": f"{root.as_uri()}/../secret.txt",
+        "percent-encoded dot-dot": f"{root.as_uri()}/%2e%2e/secret.txt",
+        "sibling with the root's name as prefix": f"{root.as_uri()}-evil/x.css",
+        "file URL on another host": "file://evil.example/etc/passwd",
+        "http": "http://evil.example/x.css",
+        "https": "https://evil.example/x.png",
+        "data": "data:text/css;base64,Ym9keXt9",
+        "missing file inside the root": f"{root.as_uri()}/nothing-here.css",
+    }
+
+
+@pytest.mark.parametrize("kind", list(_refused_urls(Path("/r"))))
+def test_fetcher_refuses_and_warns_naming_the_url(root: Path, kind: str, caplog: pytest.LogCaptureFixture) -> None:
+    url = _refused_urls(root)[kind]
+    fetcher = ProjectFetcher([root])
+    with caplog.at_level(logging.WARNING, logger="prepbook"), pytest.raises(ValueError, match="refused"):
+        fetcher.fetch(url)
+    assert fetcher.requested == [url]
+    assert [(entry.name, entry.levelno) for entry in caplog.records] == [("prepbook", logging.WARNING)]
+    assert url in caplog.records[0].getMessage()
+
+
+@pytest.mark.parametrize("target", ["file", "folder"])
+def test_fetcher_refuses_a_symlink_inside_the_root_pointing_outside(root: Path, target: str,
+                                                                    caplog: pytest.LogCaptureFixture) -> None:
+    secret = root.parent / "secret.txt"
+    if target == "file":
+        (root / "fonts" / "linked.ttf").symlink_to(secret)
+        url = (root / "fonts" / "linked.ttf").as_uri()
+    else:
+        (root / "linked").symlink_to(root.parent, target_is_directory=True)
+        url = (root / "linked" / "secret.txt").as_uri()
+    fetcher = ProjectFetcher([root])
+    with caplog.at_level(logging.WARNING, logger="prepbook"), pytest.raises(ValueError, match="refused"):
+        fetcher.fetch(url)
+    assert url in caplog.text
+
+
+def test_fetcher_records_every_request_in_order(root: Path) -> None:
+    fetcher = ProjectFetcher([root])
+    urls = [(root / "fonts" / "body.ttf").as_uri(), "https://evil.example/x.png", "file:///etc/passwd"]
+    for url in urls:
+        try:
+            fetcher.fetch(url)
+        except ValueError:
+            pass
+    assert fetcher.requested == urls
+
+
+# --- a hostile stylesheet in a --templates copy -------------------------------------------------------------------
+
+
+def test_hostile_stylesheet_builds_and_reads_nothing_outside_the_copy(write_bank: BankWriter, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    copy = tmp_path / "my-templates"
+    shutil.copytree(TEMPLATES, copy)
+    (tmp_path / "hostname").write_text("outside", encoding="utf-8")
+    (copy / "fonts" / "escape.ttf").symlink_to(tmp_path / "hostname")
+    with (copy / "handbook.css").open("a", encoding="utf-8") as css:
+        css.write('\n@import url("file:///etc/passwd");\n'
+                  'body { background: url("https://evil.example/x.png") }\n'
+                  '.x { background: url("../../../../etc/hostname") }\n'
+                  # The same, where WeasyPrint does load them: an element that exists, a font face.
+                  'html { background: url("../hostname") }\n'
+                  'h1 { background-image: url("file:///etc/group") }\n'
+                  '@font-face { font-family: "Escape"; src: url("fonts/escape.ttf"); }\n')
+    # An @import counts only at the very start of a stylesheet, and handbook.css is included after the page size.
+    template = copy / "handbook.html.j2"
+    template.write_text(template.read_text(encoding="utf-8").replace(
+        "<style>\n", '<style>\n@import url("file:///etc/passwd");\n', 1), encoding="utf-8")
+
+    requested: list[str] = []
+    served: list[str] = []
+    fetch = ProjectFetcher.fetch
+
+    def recording_fetch(self: ProjectFetcher, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+        requested.append(url)
+        response = fetch(self, url, headers)
+        served.append(url)
+        return response
+
+    monkeypatch.setattr(ProjectFetcher, "fetch", recording_fetch)
+    content = write_bank({"topic": [record("only-one")]})
+    result = CliRunner().invoke(main, ["build", "pdf", "--jobs", "1", "--content", str(content),
+                                       "--templates", str(copy), "--out", str(tmp_path / "build")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "build" / "handbook.pdf").read_bytes().startswith(b"%PDF-")
+    refused = [url for url in requested if url not in served]
+    assert "file:///etc/passwd" in refused and "file:///etc/group" in refused
+    assert "https://evil.example/x.png" in refused
+    assert (tmp_path / "hostname").as_uri() in refused
+    assert (copy / "fonts" / "escape.ttf").as_uri() in refused
+    assert served, "the copy's own fonts were not served"
+    for url in served:
+        assert Path(unquote(urlsplit(url).path)).resolve().is_relative_to(copy.resolve()), url
