@@ -201,9 +201,6 @@ def _children(pid: int) -> list[int]:
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds the worker processes in /proc")
-@pytest.mark.xfail(strict=True, reason=(
-    "Ctrl-C in a terminal signals the whole process group: every PDF worker process waiting for work dies with "
-    "'Process ForkProcess-N: Traceback ... KeyboardInterrupt' on stderr before prepbook's one-line message"))
 def test_ctrl_c_during_a_parallel_pdf_build_prints_one_line(site: Site) -> None:
     _grow(site.content)
     before = site.outputs()
@@ -274,9 +271,6 @@ def test_undefined_variable_in_cheatsheet_template_names_file_and_line(site: Sit
     assert site.snapshot() == before
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "templating._template_line only looks for frames of the top template: an error in handbook.css, which "
-    "handbook.html.j2 includes, is reported at the {% include %} line of handbook.html.j2"))
 def test_error_in_the_included_stylesheet_names_the_stylesheet_and_line(site: Site, templates: Path) -> None:
     stylesheet = templates / "handbook.css"
     text = stylesheet.read_text(encoding="utf-8")
@@ -286,9 +280,6 @@ def test_error_in_the_included_stylesheet_names_the_stylesheet_and_line(site: Si
     assert message.startswith(f"prepbook: error: {stylesheet}:{line}: template error: ")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "render_template turns only Jinja's own exceptions into a BuildError: any other error a broken template "
-    "raises (ZeroDivisionError, TypeError...) reaches the CLI as 'internal error', exit 4, with no file or line"))
 @pytest.mark.parametrize("expression", ["{{ 1 / 0 }}", '{{ "a" + 1 }}'])
 def test_any_error_raised_by_a_template_names_file_and_line(site: Site, templates: Path, expression: str) -> None:
     before = site.snapshot()

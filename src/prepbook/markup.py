@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 import nh3
 from markdown_it import MarkdownIt
@@ -32,6 +33,15 @@ def sanitise(html: str) -> str:
         tags=_ALLOWED_TAGS,
         attributes=_ALLOWED_ATTRIBUTES,
         url_schemes=_ALLOWED_URL_SCHEMES,
+        attribute_filter=_only_absolute_links,
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
     )
+
+
+def _only_absolute_links(tag: str, attribute: str, value: str) -> str | None:
+    """Keep only links to web pages and mail: nh3 lets relative URLs through, and a renderer resolves
+    those against its own folder (in the PDF, `/etc/passwd` would become a file: link)."""
+    if tag == "a" and attribute == "href" and urlsplit(value).scheme.lower() not in _ALLOWED_URL_SCHEMES:
+        return None
+    return value

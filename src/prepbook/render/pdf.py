@@ -10,12 +10,13 @@ since the last build are taken from the cache, so an edit re-lays-out only its o
 from __future__ import annotations
 
 import multiprocessing
+import signal
 import sys
 from collections import defaultdict
-from collections.abc import Callable, Iterable
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING
 
 from prepbook.bank import Bank
 from prepbook.render import Settings
@@ -26,7 +27,6 @@ if TYPE_CHECKING:
     from prepbook.render.layout import LaidOut
     from prepbook.render.partcache import PartCache
 
-T = TypeVar("T")
 # A page number wide enough for any book, for laying out the contents before the real numbers are known.
 _PLACEHOLDER_PAGE = 8888
 _MAX_FRONT_PASSES = 4
@@ -37,70 +37,74 @@ class PdfRenderer:
     filename = "handbook.pdf"
 
     def render(self, bank: Bank, settings: Settings) -> bytes:
-        with _pool(max(1, settings.jobs)) as pool:
-            return _render_in_parts(bank, settings, pool)
+        with _workers(max(1, settings.jobs)) as run:
+            return _render_in_parts(bank, settings, run)
 
 
-def _pool(jobs: int) -> Executor:
-    if jobs == 1:
-        return _InProcess()
-    # fork starts workers without re-importing WeasyPrint; spawn elsewhere (macOS, Windows).
-    method = "fork" if sys.platform.startswith("linux") else "spawn"
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method))
+# Lays out (index, html, templates folder, source date) tasks, yielding (index, laid-out part) as each ends.
+Runner = Callable[[list[tuple[int, str, str, int]]], Iterator[tuple[int, "LaidOut"]]]
 
 
-class _InProcess(Executor):
-    """One job: lay the parts out one after another in this process, with no worker to start or feed."""
+@contextmanager
+def _workers(jobs: int) -> Iterator[Runner]:
+    if jobs == 1:  # no worker to start or feed: lay the parts out one after another, here
+        yield lambda tasks: map(_lay_out_task, tasks)
+        return
+    # fork starts workers without re-importing WeasyPrint; spawn elsewhere (macOS, Windows). Leaving the
+    # block terminates the workers, so Ctrl-C or an error stops them at once.
+    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    with context.Pool(jobs, initializer=_leave_interrupts_to_the_parent) as pool:
+        yield lambda tasks: pool.imap_unordered(_lay_out_task, tasks)
 
-    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
-        future: Future[T] = Future()
-        try:
-            future.set_result(fn(*args, **kwargs))
-        except BaseException as error:
-            future.set_exception(error)
-        return future
+
+def _leave_interrupts_to_the_parent() -> None:
+    """Ctrl-C reaches the whole process group; only the parent reports it, in one line."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _lay_out_task(task: tuple[int, str, str, int]) -> tuple[int, LaidOut]:
+    # WeasyPrint takes most of a second to import: only a PDF build that is not fresh pays for it.
+    from prepbook.render.layout import lay_out
+
+    index, html, templates_dir, source_date = task
+    return index, lay_out(html, templates_dir, source_date, part=True)
 
 
 @dataclass
 class _Layouts:
-    """Lays out HTML documents through the cache and the worker pool."""
+    """Lays out HTML documents through the cache and the workers."""
 
     settings: Settings
-    pool: Executor
+    run: Runner
     cache: PartCache
 
     def many(self, stage: str, documents: Iterable[str]) -> list[LaidOut]:
-        # WeasyPrint takes most of a second to import: only a PDF build that is not fresh pays for it.
-        from prepbook.render.layout import lay_out
-
         results: dict[int, LaidOut] = {}
-        pending: dict[Future[LaidOut], tuple[int, str]] = {}
+        keys: dict[int, str] = {}
+        tasks = []
         for index, html in enumerate(documents):
-            key = self.cache.key(html)
-            cached = self.cache.get(key)
+            keys[index] = self.cache.key(html)
+            cached = self.cache.get(keys[index])
             if cached is not None:
                 results[index] = cached
             else:
-                future = self.pool.submit(lay_out, html, str(self.settings.templates_dir),
-                                          self.settings.source_date, True)
-                pending[future] = (index, key)
-        total = len(results) + len(pending)
+                tasks.append((index, html, str(self.settings.templates_dir), self.settings.source_date))
+        total = len(results) + len(tasks)
         self.settings.progress(stage, len(results), total)
-        for future in as_completed(pending):
-            index, key = pending[future]
-            results[index] = future.result()
-            self.cache.put(key, results[index])
+        for index, laid_out in self.run(tasks):
+            results[index] = laid_out
+            self.cache.put(keys[index], laid_out)
             self.settings.progress(stage, len(results), total)
         return [results[index] for index in sorted(results)]
 
 
-def _render_in_parts(bank: Bank, settings: Settings, pool: Executor) -> bytes:
+def _render_in_parts(bank: Bank, settings: Settings, run: Runner) -> bytes:
     from prepbook.render.assemble import merge, overlay_sheets, place
     from prepbook.render.partcache import PartCache, templates_fingerprint
 
     cache_dir = settings.cache_dir / "pdf-parts" if settings.cache_dir else None
     cache = PartCache(cache_dir, templates_fingerprint(settings.templates_dir))
-    layouts = _Layouts(settings, pool, cache)
+    layouts = _Layouts(settings, run, cache)
 
     def part_html(parts: Parts, pages: dict[str, int] | None = None) -> str:
         return handbook_html(bank, settings, parts, pages=pages, stamped=True)

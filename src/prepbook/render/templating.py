@@ -22,8 +22,8 @@ def render_template(templates_dir: Path, name: str, context: dict[str, Any],
         raise BuildError(f"{error.filename or name}:{error.lineno}: template error: {error.message}") from error
     except jinja2.TemplateNotFound as error:
         raise BuildError(f"template not found: {templates_dir / str(error.name)}") from error
-    except (jinja2.UndefinedError, jinja2.TemplateError) as error:
-        raise BuildError(f"{templates_dir / name}:{_template_line(error, name)}: template error: {error}") from error
+    except Exception as error:  # anything a template's own expressions raise: undefined names, 1 / 0...
+        raise BuildError(f"{_template_location(error, templates_dir, name)}: template error: {error}") from error
 
 
 def _environment(templates_dir: Path) -> jinja2.Environment:
@@ -38,12 +38,15 @@ def _environment(templates_dir: Path) -> jinja2.Environment:
     )
 
 
-def _template_line(error: Exception, name: str) -> str:
-    """The template line of a runtime error, read off the traceback Jinja rewrites to point at templates."""
+def _template_location(error: Exception, templates_dir: Path, name: str) -> str:
+    """file:line of the innermost template frame (an included stylesheet, say), read off the traceback
+    Jinja rewrites to point at template files."""
+    location = f"{templates_dir / name}:?"
+    folder = str(templates_dir.resolve())
     traceback = error.__traceback__
-    line = "?"
     while traceback is not None:
-        if traceback.tb_frame.f_code.co_filename.endswith(name):
-            line = str(traceback.tb_lineno)
+        filename = traceback.tb_frame.f_code.co_filename
+        if filename.startswith(folder):
+            location = f"{filename}:{traceback.tb_lineno}"
         traceback = traceback.tb_next
-    return line
+    return location
