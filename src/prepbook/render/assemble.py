@@ -52,16 +52,14 @@ class Sheet:
     stamps: list[tuple[float, float, int]]
 
 
-def overlay_sheets(parts: Sequence[LaidOut], placement: Placement) -> list[Sheet]:
-    sheets = [Sheet("blank", []) for _ in range(placement.total)]
-    for part, first in zip(parts, placement.first_pages):
-        for offset, page in enumerate(part.pages):
-            stamps = [(x, y, placement.page_of[target]) for target, x, y in page.slots]
-            sheets[first + offset] = Sheet(page.kind, stamps)
-    return sheets
+def overlay_sheets(part: LaidOut, placement: Placement) -> list[Sheet]:
+    """The overlay pages of one part: one sheet per page, with the see-also page numbers to stamp."""
+    return [Sheet(page.kind, [(x, y, placement.page_of[target]) for target, x, y in page.slots])
+            for page in part.pages]
 
 
-def merge(parts: Sequence[LaidOut], placement: Placement, sheets: Sequence[Sheet], overlay: LaidOut) -> bytes:
+def merge(parts: Sequence[LaidOut], placement: Placement, overlays: Sequence[LaidOut]) -> bytes:
+    """One book from its parts, each page merged with its overlay page (footer and page numbers)."""
     writer = PdfWriter()
     targets: dict[str, tuple[int, float, float]] = {}  # anchor → (page index, x, y) in PDF points
     for part, first in zip(parts, placement.first_pages):
@@ -73,12 +71,13 @@ def merge(parts: Sequence[LaidOut], placement: Placement, sheets: Sequence[Sheet
             for name, (x, y) in page.anchors.items():
                 targets.setdefault(name, (first + offset, x * PT_PER_PX, (page.height - y) * PT_PER_PX))
 
-    overlay_pages = PdfReader(io.BytesIO(overlay.pdf)).pages
-    for index, page in enumerate(writer.pages):
-        _drop_internal_links(page)
-        if sheets[index].kind == "text":
-            page.merge_page(overlay_pages[index])
-            page.compress_content_streams()
+    for part, first, overlay in zip(parts, placement.first_pages, overlays):
+        for offset, (page, stamps) in enumerate(zip(part.pages, PdfReader(io.BytesIO(overlay.pdf)).pages)):
+            book_page = writer.pages[first + offset]
+            _drop_internal_links(book_page)
+            if page.kind == "text":
+                book_page.merge_page(stamps)
+                book_page.compress_content_streams()
 
     for part, first in zip(parts, placement.first_pages):
         for offset, page in enumerate(part.pages):

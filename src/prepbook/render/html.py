@@ -50,6 +50,7 @@ def handbook_context(bank: Bank, settings: Settings) -> dict[str, Any]:
         "subject": book.subject or book.subtitle or book.title,
         "keywords": book.keywords or list(tags),
         "paper_size": PAPER_SIZES[settings.paper],
+        "total_pages": None,
         "version": __version__,
     }
 

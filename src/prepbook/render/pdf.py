@@ -128,12 +128,16 @@ def _render_in_parts(bank: Bank, settings: Settings, run: Runner) -> bytes:
             break
     parts = [front, *chapters, back]
     placement = place(parts)
-    sheets = overlay_sheets(parts, placement)
     context = handbook_context(bank, settings)
-    overlay_html = render_template(settings.templates_dir, "overlay.html.j2", {**context, "sheets": sheets})
-    (overlay,) = layouts.many("numbering pages", [overlay_html])
+    # One overlay per part, numbered from the part's first page: an edit that moves nothing else
+    # re-lays-out only its own chapter's overlay.
+    overlays = layouts.many("numbering pages", [
+        render_template(settings.templates_dir, "overlay.html.j2",
+                        {**context, "sheets": overlay_sheets(part, placement), "first_page": first + 1,
+                         "total_pages": placement.total})
+        for part, first in zip(parts, placement.first_pages)])
     cache.prune()
-    return merge(parts, placement, sheets, overlay)
+    return merge(parts, placement, overlays)
 
 
 def _page_numbers(front: LaidOut, chapters: list[LaidOut]) -> dict[str, int]:
