@@ -64,14 +64,6 @@ SECTIONS = ("short", "deep_dive", "example", "mistakes", "in_production")
 # Images are supported nowhere: a Markdown image to a web page or a relative path shows "!" and a link (links to
 # web pages may stay). Every other vector must come out as exactly the text that was typed.
 SHOWN_AS_LINK = {"remote-image": "!img", "relative-image": "!rel"}
-# Vectors the cheat-sheet does not show as typed: bugs, described by the reasons.
-CHEATSHEET_KEEPS_LINK = "cheat-sheet keeps a Markdown link whose URL scheme is dangerous (md.answer_markdown)"
-CHEATSHEET_NOT_LITERAL = {
-    "javascript-link": CHEATSHEET_KEEPS_LINK, "data-link": CHEATSHEET_KEEPS_LINK, "file-image": CHEATSHEET_KEEPS_LINK,
-    "style-tag": "cheat-sheet escapes the '<' right after a bare URL as '&lt;' (md._escape_inline_html), and the GFM "
-                 "autolink then takes the entity into the link: the reader sees 'x.png)}&lt;/style>' instead of "
-                 "'x.png)}</style>'",
-}
 
 FORBIDDEN_TAGS = {"script", "iframe", "frame", "style", "img", "svg", "link", "object", "embed", "form", "base",
                   "meta", "math"}
@@ -374,17 +366,12 @@ def test_cheatsheet_has_no_element_or_handler_from_content(cheatsheet: Markup) -
     assert cheatsheet.handlers() == []
 
 
-@pytest.mark.xfail(strict=True, reason=CHEATSHEET_KEEPS_LINK)
 def test_cheatsheet_has_no_dangerous_url(cheatsheet: Markup) -> None:
     assert any(url.startswith("https://evil.example/") for url in cheatsheet.urls()), "the web links are missing"
     assert cheatsheet.dangerous_urls() == []
 
 
-@pytest.mark.parametrize("record_id", [
-    pytest.param(record_id, marks=pytest.mark.xfail(strict=True, reason=CHEATSHEET_NOT_LITERAL[record_id]))
-    if record_id in CHEATSHEET_NOT_LITERAL else record_id
-    for record_id in VECTORS
-])
+@pytest.mark.parametrize("record_id", list(VECTORS))
 def test_cheatsheet_shows_vector_as_text(cheatsheet: Markup, record_id: str) -> None:
     visible = cheatsheet.visible()
     assert f"Is {VECTORS[record_id]} shown literally?" in visible

@@ -1,0 +1,455 @@
+"""The Markdown cheat-sheet, read the way wikis read it: cmark-gfm (GitHub's parser) and Python-Markdown (MkDocs)."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+import cmarkgfm
+import pytest
+import yaml
+from cmarkgfm.cmark import Options
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt
+
+from tests.conftest import BankWriter, record
+from prepbook.bank import Bank
+from prepbook.load import load_bank
+from prepbook.render import Flavor, Settings
+from prepbook.render.md import RENDERER, answer_markdown, escape_text
+from prepbook.render.slugs import github_slug, slugger
+
+FLAVORS: list[Flavor] = ["github", "gitlab", "mkdocs"]
+SPECIAL_QUESTION = r"Why do a | b * c _ d < e > f \ g `h` [x](y) # not heading & &amp; ~~no~~ $x$ {y} end?"
+RAW_HTML = ("<script>alert(1)</script>", "<b>bold</b>", "<img src=x  onerror=alert(1)>")
+# What the sheet's own layout and answer Markdown may produce; anything else came from content.
+MARKUP = {"root", "h1", "h2", "h3", "h4", "h5", "h6", "p", "em", "strong", "code", "pre", "ul", "ol", "li", "a",
+          "blockquote", "hr", "table", "thead", "tbody", "tr", "th", "td", "del"}
+
+
+# --- reading the rendered sheet ---------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Node:
+    tag: str
+    attrs: dict[str, str]
+    children: list[Node | str] = dataclasses.field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "".join(child if isinstance(child, str) else child.text for child in self.children)
+
+    def iter(self) -> list[Node]:
+        found = [self]
+        for child in self.children:
+            if isinstance(child, Node):
+                found.extend(child.iter())
+        return found
+
+
+class _TreeBuilder(HTMLParser):
+    VOID = {"img", "br", "hr", "input", "meta", "link"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root = Node("root", {})
+        self.stack = [self.root]
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        node = Node(tag, {name: value or "" for name, value in attrs})
+        self.stack[-1].children.append(node)
+        if tag not in self.VOID:
+            self.stack.append(node)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.VOID:
+            return
+        while len(self.stack) > 1:
+            if self.stack.pop().tag == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        self.stack[-1].children.append(data)
+
+
+def parse_html(html: str) -> Node:
+    builder = _TreeBuilder()
+    builder.feed(html)
+    builder.close()
+    return builder.root
+
+
+def gfm(markdown: str) -> Node:
+    """GitHub's parser with its extensions and raw HTML let through, so anything that would be markup shows."""
+    html = cmarkgfm.markdown_to_html_with_extensions(
+        markdown, options=Options.CMARK_OPT_UNSAFE, extensions=["table", "autolink", "strikethrough"])
+    return parse_html(html)
+
+
+def python_markdown(markdown: str) -> Node:
+    """MkDocs' parser with the extensions MkDocs always enables."""
+    markdown_lib = pytest.importorskip("markdown")
+    return parse_html(markdown_lib.markdown(markdown, extensions=["toc", "tables", "fenced_code"]))
+
+
+HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+
+
+def headings(root: Node) -> list[Node]:
+    return [node for node in root.iter() if node.tag in HEADINGS]
+
+
+def fragment_links(root: Node) -> list[Node]:
+    return [node for node in root.iter() if node.tag == "a" and node.attrs.get("href", "").startswith("#")]
+
+
+def read_as(flavor: Flavor, markdown: str) -> Node:
+    """The HTML the flavour's wiki makes of the Markdown: cmark-gfm for GitHub and GitLab, Python-Markdown for MkDocs."""
+    return python_markdown(markdown) if flavor == "mkdocs" else gfm(markdown)
+
+
+def anchors(root: Node, flavor: Flavor) -> dict[str, Node]:
+    """Anchor → heading. Python-Markdown writes ids; cmark-gfm adds none, so compute each heading's anchor from its
+    rendered text, in document order, with the flavour's rules (checked against known answers below)."""
+    if flavor == "mkdocs":
+        return {heading.attrs["id"]: heading for heading in headings(root)}
+    slug = slugger(flavor)
+    return {slug(heading.text): heading for heading in headings(root)}
+
+
+def assert_links_reach_their_headings(root: Node, flavor: Flavor) -> None:
+    targets = anchors(root, flavor)
+    for link in fragment_links(root):
+        target = targets.get(unquote(link.attrs["href"][1:]))
+        assert target is not None, f"{link.attrs['href']} ({link.text}) reaches no heading"
+        assert target.text == link.text  # the right heading, not merely an existing one
+
+
+def elements(root: Node) -> list[Node]:
+    return [node for node in root.iter() if node.tag != "root"]
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def render(bank: Bank, settings: Settings, **changes: Any) -> str:
+    return RENDERER.render(bank, dataclasses.replace(settings, **changes)).decode("utf-8")
+
+
+# --- known answers for the slug rules ---------------------------------------------------------------------------
+
+# (heading Markdown, its rendered text, github, gitlab, mkdocs), in document order: duplicates depend on the order.
+# Checked by hand against github-slugger's and GitLab's code; the mkdocs column is also checked against
+# Python-Markdown itself below.
+KNOWN_SLUGS = [
+    ("1.2 What is X?", "1.2 What is X?", "12-what-is-x", "12-what-is-x", "12-what-is-x"),
+    ("C++ & C# — a comparison", "C++ & C# — a comparison", "c--c--a-comparison", "c-c-a-comparison",
+     "c-c-a-comparison"),
+    ("What does `x<y` mean?", "What does x<y mean?", "what-does-xy-mean", "what-does-xy-mean", "what-does-xy-mean"),
+    ("Stra\u00dfe, caf\u00e9 & na\u00efve", "Stra\u00dfe, caf\u00e9 & na\u00efve", "stra\u00dfe-caf\u00e9--na\u00efve",
+     "stra\u00dfe-caf\u00e9-na\u00efve", "strae-cafe-naive"),
+    ("Overview", "Overview", "overview", "overview", "overview"),
+    ("Overview", "Overview", "overview-1", "overview-1", "overview_1"),
+    # GitHub moves on to a free suffix; GitLab counts per text and really does repeat "overview-1".
+    ("Overview 1", "Overview 1", "overview-1-1", "overview-1", "overview-1"),
+    ("snake\\_case and kebab-case", "snake_case and kebab-case", "snake_case-and-kebab-case",
+     "snake_case-and-kebab-case", "snake_case-and-kebab-case"),
+    ("a -- b", "a -- b", "a----b", "a-b", "a-b"),
+    ("2024", "2024", "2024", "anchor-2024", "2024"),
+    ("\u4f60\u597d world", "\u4f60\u597d world", "\u4f60\u597d-world", "\u4f60\u597d-world", "world"),
+    ("Emoji \U0001f680 launch", "Emoji \U0001f680 launch", "emoji--launch", "emoji-launch", "emoji-launch"),
+    ("v\\_2", "v_2", "v_2", "v_2", "v_2"),
+    ("v\\_2", "v_2", "v_2-1", "v_2-1", "v_3"),
+    ("!!!", "!!!", "", "", "_1"),
+]
+
+
+@pytest.mark.parametrize("column, flavor", [(2, "github"), (3, "gitlab"), (4, "mkdocs")])
+def test_known_answer_slugs(column: int, flavor: Flavor) -> None:
+    slug = slugger(flavor)
+    assert [slug(row[1]) for row in KNOWN_SLUGS] == [row[column] for row in KNOWN_SLUGS]
+
+
+def test_known_answer_texts_are_what_gfm_renders() -> None:
+    rendered = headings(gfm("\n\n".join(f"## {row[0]}" for row in KNOWN_SLUGS)))
+    assert [heading.text for heading in rendered] == [row[1] for row in KNOWN_SLUGS]
+
+
+def test_known_answer_mkdocs_slugs_are_python_markdowns() -> None:
+    rendered = headings(python_markdown("\n\n".join(f"## {row[0]}" for row in KNOWN_SLUGS)))
+    assert [heading.attrs["id"] for heading in rendered] == [row[4] for row in KNOWN_SLUGS]
+
+
+def test_github_keeps_alphabetic_symbols() -> None:
+    # Circled letters are symbols, but Alphabetic, and github-slugger keeps Alphabetic characters.
+    assert github_slug("\u24b6 circled \u00a9") == "\u24d0-circled-"
+
+
+# --- the real bank ----------------------------------------------------------------------------------------------
+
+
+def test_every_question_and_short_answer_appears(bank: Bank, settings: Settings) -> None:
+    root = gfm(render(bank, settings))
+    heading_texts = [heading.text for heading in headings(root)]
+    document = squash(root.text)
+    for entry in bank.entries:
+        assert f"{entry.number} {entry.record.question}" in heading_texts
+        assert squash(gfm(entry.record.answer.short).text) in document
+        assert squash(gfm(entry.record.answer.mistakes).text) in document
+
+
+def test_sheet_starts_with_title_edition_and_date(bank: Bank, settings: Settings) -> None:
+    markdown = render(bank, settings)
+    root = gfm(markdown)
+    assert markdown.startswith(f"# {bank.book.title}\n")
+    assert f"Edition {bank.book.edition} · 2026-01-01" in root.text
+
+
+def test_topics_in_book_order_with_questions_numbered(bank: Bank, settings: Settings) -> None:
+    root = gfm(render(bank, settings))
+    expected = []
+    for chapter in bank.chapters:
+        expected.append(("h2", f"{chapter.number}. {chapter.info.title}"))
+        expected.extend(("h3", f"{entry.number} {entry.record.question}") for entry in chapter.entries)
+    assert [(node.tag, node.text) for node in headings(root) if node.tag != "h1" and node.text != "Contents"] \
+        == expected
+
+
+@pytest.mark.parametrize("flavor", FLAVORS)
+def test_links_reach_their_headings(bank: Bank, settings: Settings, flavor: Flavor) -> None:
+    root = read_as(flavor, render(bank, settings, flavor=flavor))
+    see_also = sum(len(entry.record.see_also) for entry in bank.entries)
+    assert len(fragment_links(root)) == len(bank.chapters) + len(bank.entries) + see_also
+    assert_links_reach_their_headings(root, flavor)
+
+
+@pytest.mark.parametrize("flavor", FLAVORS)
+def test_no_raw_html_and_no_hard_breaks(bank: Bank, settings: Settings, flavor: Flavor) -> None:
+    markdown = render(bank, settings, flavor=flavor)
+    assert_no_raw_html(markdown)
+    assert_no_hard_breaks(markdown)
+    assert {node.tag for node in read_as(flavor, markdown).iter()} <= MARKUP
+
+
+def test_difficulty_and_tags_compact(bank: Bank, settings: Settings) -> None:
+    markdown = render(bank, settings)
+    entry = bank.entries[0]
+    tags = " ".join(f"`{tag}`" for tag in entry.record.tags)
+    assert f"\n*{entry.record.difficulty.value}* · {tags}\n" in markdown
+
+
+def test_output_is_deterministic_and_ends_with_one_newline(bank: Bank, settings: Settings) -> None:
+    first = RENDERER.render(bank, settings)
+    assert first == RENDERER.render(bank, settings)
+    assert first.endswith(b"\n") and not first.endswith(b"\n\n")
+
+
+def test_front_matter_is_yaml(write_bank: BankWriter, settings: Settings) -> None:
+    title = 'Prep: "all" of it # really'
+    bank = load_bank(write_bank({"basics": [record("alpha")]}, title=title, edition="1"))
+    markdown = render(bank, settings, front_matter=True)
+    match = re.match(r"---\n(.*?\n)---\n\n# ", markdown, re.DOTALL)
+    assert match, markdown[:200]
+    assert yaml.safe_load(match.group(1)) == {"title": title, "date": date(2026, 1, 1), "edition": "1"}
+    assert render(bank, settings).startswith("# Prep: \"all\" of it \\# really\n")
+
+
+# --- content that must not turn into markup ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def special_bank(write_bank: BankWriter) -> Bank:
+    special = record(
+        "special",
+        question=SPECIAL_QUESTION,
+        answer={
+            "short": f"Use `x<y` when a < b, never {RAW_HTML[1]} or {RAW_HTML[0]} here; see <https://example.com>.",
+            "mistakes": f"- Writing {RAW_HTML[2]} in a page.  \n- Breaking lines\\\nwith a backslash.\n\n"
+                        f"{RAW_HTML[0]}\n\n![tracker](https://example.com/pixel.png)",
+        })
+    other = record("other", see_also=["special"])
+    content = write_bank({"odd-topic": [special, other]}, subtitle="*Not* emphasis")
+    # write_bank names topics after their ids; give this one a title and description that look like syntax.
+    book = yaml.safe_load((content / "book.yaml").read_text(encoding="utf-8"))
+    book["topics"] = [{"id": "odd-topic", "title": "Pipes | and <tags>", "description": "1. Not a list, - not a bullet"}]
+    (content / "book.yaml").write_text(yaml.safe_dump(book), encoding="utf-8")
+    return load_bank(content)
+
+
+@pytest.mark.parametrize("flavor", FLAVORS)
+def test_question_characters_come_out_literally(special_bank: Bank, settings: Settings, flavor: Flavor) -> None:
+    root = read_as(flavor, render(special_bank, settings, flavor=flavor))
+    expected = f"1.1 {SPECIAL_QUESTION}"
+    question_heading = next(node for node in headings(root) if node.tag == "h3" and node.text == expected)
+    assert not [child for child in question_heading.children if isinstance(child, Node)]
+    links = [link for link in fragment_links(root) if link.text == expected]
+    assert len(links) == 2  # table of contents and see also
+    assert all(not [child for child in link.children if isinstance(child, Node)] for link in links)
+    assert all(anchors(root, flavor)[unquote(link.attrs["href"][1:])] is question_heading for link in links)
+    paragraphs = [node.text for node in root.iter() if node.tag == "p"]
+    assert "*Not* emphasis" in paragraphs
+    assert "1. Not a list, - not a bullet" in paragraphs
+    assert "1. Pipes | and <tags>" in [node.text for node in headings(root)]
+    assert not [node for node in root.iter() if node.tag in ("ol", "del")]
+
+
+@pytest.mark.parametrize("flavor", FLAVORS)
+def test_raw_html_in_answers_shows_as_text(special_bank: Bank, settings: Settings, flavor: Flavor) -> None:
+    markdown = render(special_bank, settings, flavor=flavor)
+    assert_no_raw_html(markdown)
+    assert_no_hard_breaks(markdown)
+    root = read_as(flavor, markdown)
+    assert {node.tag for node in root.iter()} <= MARKUP  # no script, b, img, br
+    assert not [node for node in elements(root) if any(name.startswith("on") for name in node.attrs)]
+    text = root.text
+    for snippet in RAW_HTML:
+        assert snippet in text  # visible, spacing intact
+    assert "x<y" in [node.text for node in root.iter() if node.tag == "code"]
+    assert "when a < b, never" in text
+    assert "https://example.com" in [node.attrs.get("href") for node in root.iter() if node.tag == "a"]
+    assert "!tracker" in text  # images are not supported: shown as "!" and a link, like the other outputs
+
+
+def test_answer_markdown_keeps_markdown_and_code() -> None:
+    source = ("Some *emphasis*, `<b>` in code and\n\n- a `List<String>` in a list\n- and **strong**\n\n"
+              "```html\n<b>in a fence</b>\n```\n\n    <i>indented code</i>")
+    for flavor in FLAVORS:
+        assert answer_markdown(source, flavor) == source
+
+
+def test_answer_markdown_closes_a_fence_left_open(write_bank: BankWriter, settings: Settings) -> None:
+    first = record("alpha", answer={"short": "```python\nprint('never closed')"})
+    bank = load_bank(write_bank({"basics": [first, record("beta")]}))
+    root = gfm(render(bank, settings))
+    assert "1.2 What is beta?" in [node.text for node in headings(root)]
+
+
+@pytest.mark.parametrize("source", [
+    '[a](/u "t`") <b>x</b> `',  # the backtick in the link title opens no code span
+    "- a `x\n<b>y</b>`",  # cmark starts an HTML block on the lazy line, markdown-it continues the item
+    "``<b>`<b>`",  # Python-Markdown closes a shorter run inside the opening one
+])
+@pytest.mark.parametrize("flavor", FLAVORS)
+def test_answer_markdown_never_lets_html_through_when_code_spans_are_ambiguous(source: str, flavor: Flavor) -> None:
+    result = answer_markdown(source, flavor)
+    assert_no_raw_html(result)
+    root = read_as(flavor, result)
+    assert {node.tag for node in root.iter()} <= MARKUP
+    assert re.search("(<|&lt;)b>", root.text)  # visible; as "&lt;" where it sits in a contested code span
+
+
+@pytest.mark.parametrize("flavor", FLAVORS)
+def test_links_to_dangerous_schemes_are_shown_as_typed(flavor: Flavor) -> None:
+    # The handbook and the deck (markdown-it) make no such link; GFM would, and Python-Markdown keeps it as is.
+    source = ("[click](javascript:alert(1)), ![local](file:///etc/passwd), [ref] and [web](https://example.com)\n\n"
+              "[ref]: data:text/html,x")
+    root = read_as(flavor, answer_markdown(source, flavor))
+    assert [node.attrs.get("href") for node in root.iter() if node.tag == "a"] == ["https://example.com"]
+    assert "[click](javascript:alert(1)), ![local](file:///etc/passwd), [ref] and web" in root.text
+
+
+@pytest.mark.parametrize("flavor", FLAVORS)
+def test_bare_url_next_to_raw_html_stays_text(flavor: Flavor) -> None:
+    # GFM links a bare URL from the source up to the next space: an escaped "<" inside would show as "&lt;".
+    source = "Before <style>body{background:url(https://evil.example/x.png)}</style> after."
+    root = read_as(flavor, answer_markdown(source, flavor))
+    assert root.text.strip() == source
+    assert {node.tag for node in root.iter()} == {"root", "p"}
+
+
+@pytest.mark.parametrize("flavor", FLAVORS)
+def test_duplicate_headings_get_each_platforms_suffix(write_bank: BankWriter, settings: Settings,
+                                                     flavor: Flavor) -> None:
+    # A heading inside an answer takes the slug of a later question first; the question must get the suffix.
+    first = record("alpha", answer={"short": "#### 12 What is beta\n\nAnd ## Contents:\n\n## Contents"})
+    bank = load_bank(write_bank({"basics": [first, record("beta", see_also=["alpha"])]}, title="Contents"))
+    markdown = render(bank, settings, flavor=flavor)
+    expected_anchor = {"github": "12-what-is-beta-1", "gitlab": "12-what-is-beta-1",
+                       "mkdocs": "12-what-is-beta_1"}[flavor]
+    assert f"(#{expected_anchor})" in markdown
+    assert_links_reach_their_headings(read_as(flavor, markdown), flavor)
+
+
+# --- properties: whatever the text, the wiki shows it and nothing else -------------------------------------------
+
+_PLAIN_PIECES = list("\\`*_[]()<>#+-.!|~$&;{}:/= \t\nab1\u00e9") + [
+    "&amp;", "&#42;", "1.", "1)", "- ", "> ", "```", "    ", "www.", "http://x.y/a_b", "a_b@c.de", "]:", "<b>"]
+_MARKDOWN_PIECES = [
+    "<b>", "</b>", "<div>", "</div>", "<script>", "<!--", "-->", "<a href='`'>", "<img src=x onerror=y>", "<?php ?>",
+    "`", "``", "```", "~~~", "\n", "\n\n", "    ", "  \n", "\\\n", "\\", "\\<", "- ", "> ", "1. ", "# ", "x", " ",
+    "*", "_", "![i](u)", "&lt;", "| a |\n|---|\n", "|", "[x]: /u\n", '[a](/u "t`")', "<javascript:alert(1)>",
+    "<https://a.b>", "www.a.com/", "http://a.b/", "---\n", "[", "]", "(", ")", "<", ">", "](javascript:x)",
+    "](data:x)", "[r]: file:///x\n", "[r]"]
+
+
+@hypothesis_settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(st.sampled_from(_PLAIN_PIECES), min_size=1, max_size=20).map("".join), st.sampled_from(FLAVORS))
+def test_plain_text_is_shown_literally(text: str, flavor: Flavor) -> None:
+    shown = re.sub(r"[ \t\n]+", " ", text).strip()  # a heading is one line; the model strips the ends
+    if not shown:
+        return
+    markdown = escape_text(shown, flavor)
+    root = read_as(flavor, f"### 1.1 {markdown}\n\n{markdown}\n\n- [{markdown}](#x)\n")
+    assert [heading.text for heading in headings(root)] == [f"1.1 {shown}"]
+    assert [node.text for node in root.iter() if node.tag == "p"] == [shown]
+    assert [node.text for node in fragment_links(root)] == [shown]
+    assert {node.tag for node in root.iter()} <= {"root", "h3", "p", "ul", "li", "a"}
+
+
+@hypothesis_settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(st.sampled_from(_MARKDOWN_PIECES), min_size=1, max_size=30).map("".join), st.sampled_from(FLAVORS))
+def test_answer_sections_carry_no_markup_of_their_own(source: str, flavor: Flavor) -> None:
+    if not source.strip():
+        return
+    result = answer_markdown(source.strip(), flavor)
+    assert_no_raw_html(result)
+    root = read_as(flavor, f"{result}\n\n### After\n")
+    assert {node.tag for node in root.iter()} <= MARKUP | {"br", "input"}  # br: a table GFM reads as text
+    assert not [node for node in root.iter() if node.tag == "a" and not node.attrs.get("href", "").startswith(
+        ("https:", "http:", "mailto:", "u", "/u", "#"))]
+    assert headings(root)[-1].text == "After"  # nothing swallowed the rest of the sheet
+
+
+# --- checks on the Markdown text itself -------------------------------------------------------------------------
+
+_html_finder = MarkdownIt("commonmark", {"html": True}).enable("table")
+
+
+def assert_no_raw_html(markdown: str) -> None:
+    tokens = _html_finder.parse(markdown)
+    for token in tokens:
+        assert token.type != "html_block", token.content
+        for child in token.children or ():
+            assert child.type != "html_inline", child.content
+
+
+def assert_no_hard_breaks(markdown: str) -> None:
+    in_fence = False
+    for line in markdown.split("\n"):
+        if line.lstrip().startswith("```"):
+            in_fence = not in_fence
+        if not in_fence:
+            assert not line.endswith("  ") and not line.endswith("\\"), repr(line)
+    assert not [node for node in gfm(markdown).iter() if node.tag == "br"]
+
+
+def test_build_command_writes_the_sheet(tmp_path: Path, settings: Settings) -> None:
+    from click.testing import CliRunner
+
+    from prepbook.cli import main
+    from tests.conftest import CONTENT
+
+    result = CliRunner().invoke(main, ["build", "md", "--content", str(CONTENT), "--out", str(tmp_path),
+                                       "--templates", str(settings.templates_dir), "--flavor", "gitlab",
+                                       "--front-matter"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "cheatsheet.md").read_text(encoding="utf-8").startswith("---\ntitle: ")
