@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from prepbook import interrupts
 from prepbook.errors import UsageError
 from prepbook.freshness import CACHE_FOLDER, Freshness, tree_digest
 from prepbook.load import load_bank
@@ -46,6 +47,7 @@ def build(formats: Iterable[str], content_dir: Path, settings: Settings, out_dir
         bank = load_bank(content_dir)
         for renderer in stale:
             rendered[renderer.filename] = renderer.render(bank, settings)
+    interrupts.check()  # a Ctrl-C swallowed during rendering must still stop the build here
     written = []
     for renderer in renderers:
         path = out_dir / renderer.filename

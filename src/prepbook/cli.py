@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from prepbook import __version__
+from prepbook import __version__, interrupts
 from prepbook.errors import ContentError, PrepbookError
 
 DEFAULT_TEMPLATES = Path("templates")
@@ -29,6 +29,7 @@ debug_option = click.option("--debug", is_flag=True, help="Show the full traceba
 
 def _run(action: Callable[[], Any], debug: bool) -> None:
     """Turn the project's errors into one line each and a documented exit code."""
+    interrupts.catch_ctrl_c()
     try:
         action()
     except ContentError as error:
