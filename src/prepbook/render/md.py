@@ -36,9 +36,11 @@ class _AnyLinkMarkdownIt(MarkdownIt):
 
 # The same block structure as GFM (CommonMark plus tables); html=True so raw HTML is found, not hidden.
 _parser = _AnyLinkMarkdownIt("commonmark", {"html": True}).enable("table")
+# Blocks only, where inline content does not matter: parsing it is most of the cost.
+_block_parser = _AnyLinkMarkdownIt("commonmark", {"html": True}).enable("table").disable("inline")
 # markdown-it lets a table take a line that GFM opens a code fence with ("```|" over "|---|"): find fences
 # without tables.
-_fence_parser = MarkdownIt("commonmark", {"html": True})
+_fence_parser = MarkdownIt("commonmark", {"html": True}).disable("inline")
 
 # Plain text → Markdown, per flavour: each character a wiki would read as syntax anywhere in a line, and its
 # literal form there. Backslash escapes where the flavour's parser honours them; entities where it does not:
@@ -165,7 +167,7 @@ def answer_markdown(markdown: str, flavor: Flavor) -> str:
     code: set[int] = set()  # lines of code blocks every wiki reads as code
     read: set[int] = set()  # lines of blocks with content: the others are blank, rules or link definitions
     in_lists: set[int] = set()
-    for token in _parser.parse(markdown):
+    for token in _block_parser.parse(markdown):
         if not token.map:
             continue
         start, end = token.map
@@ -381,10 +383,11 @@ def _break_link(block: str, at: int) -> str:
     """The character at `at`, escaped if it makes a link to a dangerous scheme: the "]" of "](" or the "<" of an
     autolink. A link needs its "](" together, so this works wherever its "[" is."""
     char = block[at]
-    escaped = (len(block[:at]) - len(block[:at].rstrip("\\"))) % 2
-    if char == "]" and not escaped and block.startswith("](", at) and _dangerous_destination(block, at + 2):
+    if char not in "]<" or (at - len(block[:at].rstrip("\\"))) % 2:  # an escaped character stays as it is
+        return char
+    if char == "]" and block.startswith("](", at) and _dangerous_destination(block, at + 2):
         return "\\]"
-    if char == "<" and not escaped and _dangerous_destination(block, at + 1):
+    if char == "<" and _dangerous_destination(block, at + 1):
         return "&lt;"
     return char
 
@@ -464,8 +467,10 @@ def _anchors(markdown: str, targets: dict[str, str], flavor: Flavor) -> dict[str
 
 def _heading_texts(markdown: str) -> list[str]:
     """The text of every heading as a renderer shows it: escapes and entities resolved, markup dropped."""
-    tokens = _parser.parse(markdown)
-    return [_text(inline) for opening, inline in zip(tokens, tokens[1:]) if opening.type == "heading_open"]
+    env: dict[str, Any] = {}  # link definitions anywhere in the sheet, which heading text may use
+    tokens = _block_parser.parse(markdown, env)
+    return [_text(_parser.parseInline(inline.content, env)[0]) for opening, inline in zip(tokens, tokens[1:])
+            if opening.type == "heading_open"]
 
 
 def _text(inline: Token) -> str:
