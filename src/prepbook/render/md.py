@@ -64,6 +64,9 @@ _ENTITY_LIKE = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
 # instead. Python-Markdown links no bare URLs, and would show "\:".
 _BARE_URL_START = re.compile(r"(?<![^\s*_~(])(?i:www)(?=\.)|(?<![A-Za-z])[A-Za-z]+(?=://)")
 _LINKS_BARE_URLS = {"github", "gitlab"}
+# Where _escape_inline_html has something to decide; every other character is copied as it is.
+_SPECIAL = re.compile(r"[\\`<!\]]")
+_SPECIAL_OR_BARE_URL = re.compile(f"{_SPECIAL.pattern}|{_BARE_URL_START.pattern}")
 # At the start of a line these would open a list or a quote ("#" is escaped everywhere already).
 _BULLET_OR_QUOTE = re.compile(r"^([-+>])")
 _ORDERED_LIST = re.compile(r"^([0-9]{1,9})([.)])")
@@ -286,7 +289,15 @@ def _escape_inline_html(source: str, keep_code: bool, flavor: Flavor) -> str:
     and images are shown as typed."""
     out: list[str] = []
     position = 0
+    interesting = _SPECIAL_OR_BARE_URL if flavor in _LINKS_BARE_URLS else _SPECIAL
     while position < len(source):
+        # Copy the run of ordinary characters up to the next one the scan must look at, all at once.
+        found = interesting.search(source, position)
+        stop = found.start() if found else len(source)
+        if stop > position:
+            out.append(source[position:stop])
+            position = stop
+            continue
         char = source[position]
         bare_url = _BARE_URL_START.match(source, position) if flavor in _LINKS_BARE_URLS else None
         if bare_url and not re.search(r"[<\\]", re.split(r"[ \t\r\n]", source[position:], maxsplit=1)[0]):
