@@ -68,12 +68,13 @@ PDF_SINGLE = "build pdf --jobs 1"
 PDF_PARALLEL = f"build pdf --jobs {CORES}"
 ANKI = "build anki"
 MD = "build md"
+ANKI_MD = "build anki md"  # the deck and the cheat-sheet together: issue 7's 2 s target
 HTML = "build html"
 BARE = "bare WeasyPrint (same HTML)"
 ALL = "build all (fresh out dir)"
 UNCHANGED = "rebuild, nothing changed"
 EDITED = "rebuild after one edit"
-ROWS = (VALIDATE, PDF_SINGLE, PDF_PARALLEL, ANKI, MD, HTML, BARE, ALL, UNCHANGED, EDITED)
+ROWS = (VALIDATE, PDF_SINGLE, PDF_PARALLEL, ANKI, MD, ANKI_MD, HTML, BARE, ALL, UNCHANGED, EDITED)
 BARE_IS_NOT_PREPBOOK = {BARE}  # the memory target is about prepbook's processes
 
 
@@ -195,6 +196,7 @@ class SizeBench:
             self.record(PDF_PARALLEL, run, lambda: self.build_alone("pdf", "--jobs", str(CORES)))
         self.record(ANKI, run, lambda: self.build_alone("anki"))
         self.record(MD, run, lambda: self.build_alone("md"))
+        self.record(ANKI_MD, run, lambda: self.build_alone("anki", "md"))
         self.build_and_rebuild(run)
 
     def build_alone(self, *arguments: str) -> Sample:
@@ -304,19 +306,13 @@ def size_table(result: SizeResult) -> list[str]:
         peak = f"{row.peak_mib:.0f}" if row.peak_mib is not None else "—"
         failed = f" ({len(row.errors)} failed: {row.errors[-1].replace('|', '/')})" if row.errors else ""
         lines.append(f"| {name} | {seconds(row.seconds)} | {len(row.samples)}{failed} | {peak} |")
-    anki_md = sum_of(result, ANKI, MD)
     lines += ["", f"- `{PDF_SINGLE}` / bare WeasyPrint: **{ratio(result.ratio(PDF_SINGLE))}**"]
     if CORES > 1:
         lines.append(f"- `{PDF_PARALLEL}` / bare WeasyPrint: **{ratio(result.ratio(PDF_PARALLEL))}**")
     lines += [f"- rebuild after one edit / bare WeasyPrint: **{ratio(result.ratio(EDITED))}**",
               f"- rebuild with nothing changed: **{seconds(result.seconds(UNCHANGED))} s**",
-              f"- anki + md: **{seconds(anki_md)} s**", ""]
+              f"- anki + md in one build: **{seconds(result.seconds(ANKI_MD))} s**", ""]
     return lines
-
-
-def sum_of(result: SizeResult, *names: str) -> float | None:
-    values = [result.seconds(name) for name in names]
-    return None if None in values else sum(values)  # type: ignore[arg-type]
 
 
 def peak_prepbook_mib(result: SizeResult) -> float | None:
@@ -334,7 +330,7 @@ def targets(result: SizeResult) -> list[str]:
         ("no prepbook process over 400 MB", peak_prepbook_mib(result), 400, lambda mib: f"{mib:.0f} MB"),
         ("rebuild after one edit ≤ 0.15 × bare", result.ratio(EDITED), 0.15, ratio),
         ("rebuild with nothing changed < 0.5 s", result.seconds(UNCHANGED), 0.5, lambda s: f"{seconds(s)} s"),
-        ("anki + md < 2 s", sum_of(result, ANKI, MD), 2, lambda s: f"{seconds(s)} s"),
+        ("anki + md in one build < 2 s", result.seconds(ANKI_MD), 2, lambda s: f"{seconds(s)} s"),
         ("validate < 1 s", result.seconds(VALIDATE), 1, lambda s: f"{seconds(s)} s"),
     ]
     note = "" if result.size == 1000 else " (the targets are set for N = 1,000; this run did not measure it)"
