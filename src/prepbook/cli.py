@@ -94,13 +94,11 @@ def build(formats: tuple[str, ...], content_dir: Path, out_dir: Path, templates_
     from prepbook.build import build as build_outputs
     from prepbook.build import source_date
     from prepbook.progress import ProgressBar
-    from prepbook.render import ALL_FORMATS, Settings, get_renderer
+    from prepbook.render import ALL_FORMATS, Settings
 
     def action() -> None:
         names = list(dict.fromkeys(name for requested in formats
                                    for name in (ALL_FORMATS if requested == "all" else (requested,))))
-        for name in names:
-            get_renderer(name)  # an unknown format is a usage error before any work is done
         date, fixed = source_date(content_dir)
         with ProgressBar() as progress:
             settings = Settings(templates_dir=templates_dir.resolve(), source_date=date, source_date_fixed=fixed,
