@@ -9,17 +9,15 @@ from importlib.metadata import version
 from pathlib import Path
 
 from prepbook import __version__
+from prepbook.freshness import tree_digest
 from prepbook.output import write_atomic
 from prepbook.render.layout import LaidOut
 
 
 def templates_fingerprint(templates_dir: Path) -> str:
     """Every file under templates/ (CSS, fonts...) by content, with the versions that lay them out."""
-    digest = hashlib.sha256(f"prepbook {__version__} weasyprint {version('weasyprint')}".encode())
-    for path in sorted(templates_dir.rglob("*")):
-        if path.is_file():
-            digest.update(str(path.relative_to(templates_dir)).encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
+    versions = f"prepbook {__version__} weasyprint {version('weasyprint')}"
+    return hashlib.sha256(f"{versions}|{tree_digest(templates_dir)}".encode()).hexdigest()
 
 
 class PartCache:
