@@ -1,7 +1,7 @@
 """The command line: the only place that prints or exits. Every project error is one line and an exit code.
 
 Exit codes: 0 success, 1 invalid content, 2 usage error, 3 build failure (template, output folder, disk),
-130 interrupted.
+4 internal error; an interrupted build ends by SIGINT (status 130 in a shell).
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def _run(action: Callable[[], Any], debug: bool) -> None:
         sys.exit(error.exit_code)
     except KeyboardInterrupt:
         click.echo("prepbook: interrupted; outputs are as they were before this build.", err=True)
-        sys.exit(130)
+        interrupts.end_as_interrupted()
     except Exception as error:  # a bug in prepbook itself, not a user mistake
         if debug:
             traceback.print_exc()
