@@ -379,9 +379,18 @@ def test_duplicate_headings_get_each_platforms_suffix(write_bank: BankWriter, se
     assert_links_reach_their_headings(read_as(flavor, markdown), flavor)
 
 
+def test_gitlab_references_in_plain_text_reach_gitlab_escaped() -> None:
+    # GitLab links "@alice", "#12", "!3"... in text it renders, unless the character was backslash-escaped in the
+    # source: its EscapedCharFilter.REFERENCE_CHARS lists these.
+    text = "Ask @alice about #12, !3, &4, %v1, ~bug, $5 and ^x &amp; AT&T"
+    markdown = escape_text(text, "gitlab")
+    assert not re.search(r"(?<!\\)[$%#&@!~^]", markdown)
+    assert [node.text for node in read_as("gitlab", markdown).iter() if node.tag == "p"] == [text]
+
+
 # --- properties: whatever the text, the wiki shows it and nothing else -------------------------------------------
 
-_PLAIN_PIECES = list("\\`*_[]()<>#+-.!|~$&;{}:/= \t\nab1\u00e9") + [
+_PLAIN_PIECES = list("\\`*_[]()<>#+-.!|~$&;{}:/=@%^ \t\nab1\u00e9") + [
     "&amp;", "&#42;", "1.", "1)", "- ", "> ", "```", "    ", "www.", "http://x.y/a_b", "a_b@c.de", "]:", "<b>"]
 _MARKDOWN_PIECES = [
     "<b>", "</b>", "<div>", "</div>", "<script>", "<!--", "-->", "<a href='`'>", "<img src=x onerror=y>", "<?php ?>",

@@ -53,7 +53,9 @@ _ESCAPES_EVERYWHERE = {char: "\\" + char for char in "\\`*_[]|#"} | {"<": "&lt;"
 _ESCAPES: dict[str, dict[int, str]] = {
     # GFM strikethrough and GitHub/GitLab math
     "github": str.maketrans(_ESCAPES_EVERYWHERE | {"~": "\\~", "$": "\\$"}),
-    "gitlab": str.maketrans(_ESCAPES_EVERYWHERE | {"~": "\\~", "$": "\\$"}),
+    # and GitLab's references (@user, #issue, !merge-request, &epic, %milestone, ~label, $snippet, ^...): a
+    # backslash-escaped one stays text (GitLab's EscapedCharFilter.REFERENCE_CHARS)
+    "gitlab": str.maketrans(_ESCAPES_EVERYWHERE | {char: "\\" + char for char in "~$%&@!^"}),
     # attribute lists, which many MkDocs sites enable; and "]" as an entity, since Python-Markdown takes a line
     # like "[x\]: y](#a)" for a link reference definition whatever the backslash
     "mkdocs": str.maketrans(_ESCAPES_EVERYWHERE | {"{": "\\{", "}": "\\}", "]": "&#93;"}),
@@ -158,7 +160,10 @@ class MarkdownRenderer:
 
 def escape_text(text: str, flavor: Flavor) -> str:
     """Plain text → Markdown that the flavour shows literally, on one line, safe even at the start of a line."""
-    line = _ENTITY_LIKE.sub("&amp;", _single_line(text)).translate(_ESCAPES[flavor])
+    line = _single_line(text)
+    if ord("&") not in _ESCAPES[flavor]:  # an escaped "&" starts no entity either
+        line = _ENTITY_LIKE.sub("&amp;", line)
+    line = line.translate(_ESCAPES[flavor])
     if flavor in _LINKS_BARE_URLS:
         line = _BARE_URL_START.sub(r"\g<0>\\", line)
     return _ORDERED_LIST.sub(r"\1\\\2", _BULLET_OR_QUOTE.sub(r"\\\1", line))
