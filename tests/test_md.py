@@ -464,7 +464,12 @@ def test_build_command_writes_the_sheet(tmp_path: Path, settings: Settings) -> N
     assert (tmp_path / "cheatsheet.md").read_text(encoding="utf-8").startswith("---\ntitle: ")
 
 
-@given(st.lists(st.sampled_from(_MARKDOWN_PIECES + _PLAIN_PIECES), min_size=1, max_size=30).map("".join),
+# Pieces the quick check passes alone; joined, they may still make something it stops at (a space, then "\n").
+_UNREMARKABLE_PIECES = [piece for piece in _MARKDOWN_PIECES + _PLAIN_PIECES if not _MAY_NEED_SETTLING.search(piece)]
+
+
+@hypothesis_settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(st.sampled_from(_UNREMARKABLE_PIECES), min_size=1, max_size=30).map("".join),
        st.sampled_from(FLAVORS))
 def test_a_section_the_quick_check_passes_is_one_the_full_settling_keeps(source: str, flavor: Flavor) -> None:
     # answer_markdown returns most sections untouched without parsing them: that must never skip a change.
