@@ -1,3 +1,3 @@
-from prepbook.cli import main
+from prepbook.cli import run
 
-main()
+run()

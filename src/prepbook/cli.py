@@ -20,6 +20,7 @@ from prepbook import __version__, interrupts
 from prepbook.errors import ContentError, PrepbookError
 
 DEFAULT_TEMPLATES = Path("templates")
+EXIT_INTERRUPTED = 130  # what a shell shows for a command ended by Ctrl-C
 
 content_option = click.option(
     "--content", "content_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
@@ -44,13 +45,26 @@ def _run(action: Callable[[], Any], debug: bool) -> None:
         sys.exit(error.exit_code)
     except KeyboardInterrupt:
         click.echo("prepbook: interrupted; outputs are as they were before this build.", err=True)
-        interrupts.end_as_interrupted()
+        sys.exit(EXIT_INTERRUPTED)
     except Exception as error:  # a bug in prepbook itself, not a user mistake
         if debug:
             traceback.print_exc()
         click.echo(f"prepbook: internal error: {type(error).__name__}: {error} (run with --debug for details)",
                    err=True)
         sys.exit(4)
+
+
+def run() -> None:
+    """The `prepbook` command and `python -m prepbook`: main(), which a host process may also call (tests, click's
+    CliRunner) and get exit code 130 from an interrupted build, while the command itself ends by SIGINT."""
+    try:
+        main()
+    except SystemExit as leaving:
+        if leaving.code == EXIT_INTERRUPTED:
+            interrupts.end_as_interrupted()
+        raise
+    finally:
+        interrupts.release()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -7,18 +7,17 @@ below raises it again at the first function call or return after the destructor.
 remembers the request, and the build checks it before it writes anything, in case library code catches the
 interrupt outright.
 
-An interrupted build ends the way Python ends on an uncaught Ctrl-C: killed by SIGINT itself, so a shell
-shows status 130 and a script running prepbook stops too. Exiting with code 130 instead was not even
-deterministic: an interrupt that lands inside code run by eval() (cssselect2 compiles selectors that way)
-makes CPython kill itself with SIGINT at exit anyway.
+An interrupted build ends the way Python ends on an uncaught Ctrl-C: exit handlers run, then the process
+kills itself with SIGINT, so a shell shows status 130 and a script running prepbook stops too. Exiting
+with code 130 instead was not even deterministic: an interrupt that lands inside code run by eval()
+(cssselect2 compiles selectors that way) makes CPython end by SIGINT anyway.
 """
 
 from __future__ import annotations
 
-import os
 import signal
 import sys
-from types import FrameType
+from types import FrameType, TracebackType
 from typing import NoReturn
 
 _requested = False
@@ -58,11 +57,18 @@ def _on_ctrl_c(signal_number: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
+def release() -> None:
+    """Give Ctrl-C back to Python for the interpreter's exit, where a second one must stop only that handler."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    sys.unraisablehook = sys.__unraisablehook__
+
+
 def end_as_interrupted() -> NoReturn:
-    """Stop the process by SIGINT once the build has cleaned up and said so."""
-    sys.stdout.flush()
-    sys.stderr.flush()
-    if os.name == "posix":
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
-        os.kill(os.getpid(), signal.SIGINT)
-    sys.exit(128 + signal.SIGINT)  # where a signal cannot end the process (Windows), the code a shell would show
+    """Leave as Python leaves on an uncaught Ctrl-C: exit handlers, then SIGINT to itself. The CLI said why."""
+    sys.excepthook = _say_no_more_of_ctrl_c
+    raise KeyboardInterrupt from None
+
+
+def _say_no_more_of_ctrl_c(kind: type[BaseException], value: BaseException, trace: TracebackType | None) -> None:
+    if not issubclass(kind, KeyboardInterrupt):
+        sys.__excepthook__(kind, value, trace)
