@@ -201,20 +201,26 @@ def _children(pid: int) -> list[int]:
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds the worker processes in /proc")
-def test_ctrl_c_during_a_parallel_pdf_build_prints_one_line(site: Site) -> None:
+def test_ctrl_c_during_a_parallel_pdf_build_prints_one_line_and_leaves_no_temporary_files(
+        site: Site, tmp_path: Path) -> None:
     _grow(site.content)
+    temporary = tmp_path / "tmp"  # where WeasyPrint copies the fonts of every part it lays out
+    temporary.mkdir()
     before = site.outputs()
     # More workers than the book has parts (front matter and two chapters), so one is always waiting for work.
     process = subprocess.Popen(
         [sys.executable, "-m", "prepbook", "build", "pdf", "--jobs", "4", "--content", str(site.content),
          "--templates", str(TEMPLATES), "--out", str(site.out)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=site.out.parent, start_new_session=True)
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=site.out.parent, start_new_session=True,
+        env={**os.environ, "TMPDIR": str(temporary)})
     try:
         deadline = time.monotonic() + 60
         while len(_children(process.pid)) < 4:
             assert process.poll() is None and time.monotonic() < deadline, "the workers never started"
             time.sleep(0.05)
-        time.sleep(0.5)
+        while not any(temporary.rglob("weasyprint-*")):  # a worker is laying out a part
+            assert process.poll() is None and time.monotonic() < deadline, "no part was laid out"
+            time.sleep(0.05)
         assert process.poll() is None, "the build ended before it could be interrupted"
         os.killpg(process.pid, signal.SIGINT)
         stdout, stderr = process.communicate(timeout=60)
@@ -225,6 +231,7 @@ def test_ctrl_c_during_a_parallel_pdf_build_prints_one_line(site: Site) -> None:
     assert site.outputs() == before
     assert process.returncode == -signal.SIGINT, stderr
     assert stderr == INTERRUPTED + "\n"
+    assert not list(temporary.iterdir())  # not even from the workers stopped half-way through a part
 
 
 # --- failures before anything is written --------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import signal
 import sys
+import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -51,15 +52,18 @@ def _workers(jobs: int) -> Iterator[Runner]:
         yield lambda tasks: map(_lay_out_task, tasks)
         return
     # fork starts workers without re-importing WeasyPrint; spawn elsewhere (macOS, Windows). Leaving the
-    # block terminates the workers, so Ctrl-C or an error stops them at once.
+    # block terminates the workers, so Ctrl-C or an error stops them at once; a worker stopped mid-part
+    # cannot remove WeasyPrint's copies of the fonts (3 MB), so they go to a folder the parent removes.
     context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-    with context.Pool(jobs, initializer=_leave_interrupts_to_the_parent) as pool:
+    with tempfile.TemporaryDirectory(prefix="prepbook-workers-") as scratch, \
+            context.Pool(jobs, initializer=_prepare_worker, initargs=(scratch,)) as pool:
         yield lambda tasks: pool.imap_unordered(_lay_out_task, tasks)
 
 
-def _leave_interrupts_to_the_parent() -> None:
+def _prepare_worker(scratch: str) -> None:
     """Ctrl-C reaches the whole process group; only the parent reports it, in one line."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    tempfile.tempdir = scratch
 
 
 def _lay_out_task(task: tuple[int, str, str, int]) -> tuple[int, LaidOut]:
