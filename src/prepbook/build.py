@@ -10,7 +10,7 @@ from pathlib import Path
 
 from prepbook import interrupts
 from prepbook.errors import UsageError
-from prepbook.freshness import CACHE_FOLDER, Freshness, tree_digest
+from prepbook.freshness import Freshness, tree_digest
 from prepbook.load import load_bank
 from prepbook.output import write_atomic
 from prepbook.render import Settings, get_renderer
@@ -39,15 +39,15 @@ def build(formats: Iterable[str], content_dir: Path, settings: Settings, out_dir
     """Build the formats into out_dir. Outputs whose inputs did not change are left untouched; the rest are
     all rendered before any is written, so a failure in one leaves every output as it was."""
     renderers = [get_renderer(name) for name in formats]
-    settings = dataclasses.replace(settings, cache_dir=out_dir / CACHE_FOLDER)
     freshness = Freshness(out_dir, tree_digest(content_dir, settings.templates_dir), settings.output_key())
+    settings = dataclasses.replace(settings, cache_dir=freshness.folder)
     stale = [renderer for renderer in renderers if not freshness.is_fresh(renderer.filename)]
     rendered: dict[str, bytes] = {}
     if stale:
         bank = load_bank(content_dir)
         for renderer in stale:
             rendered[renderer.filename] = renderer.render(bank, settings)
-    interrupts.check()  # a Ctrl-C swallowed during rendering must still stop the build here
+    interrupts.check()  # a Ctrl-C that library code caught during rendering must still stop the build here
     written = []
     for renderer in renderers:
         path = out_dir / renderer.filename

@@ -61,12 +61,13 @@ def overlay_sheets(part: LaidOut, placement: Placement) -> list[Sheet]:
 def merge(parts: Sequence[LaidOut], placement: Placement, overlays: Sequence[LaidOut]) -> bytes:
     """One book from its parts, each page merged with its overlay page (footer and page numbers)."""
     writer = PdfWriter()
+    readers = [PdfReader(io.BytesIO(part.pdf)) for part in parts]
     targets: dict[str, tuple[int, float, float]] = {}  # anchor → (page index, x, y) in PDF points
-    for part, first in zip(parts, placement.first_pages):
+    for part, reader, first in zip(parts, readers, placement.first_pages):
         while len(writer.pages) < first:
             size = part.pages[0]
             writer.add_blank_page(size.width * PT_PER_PX, size.height * PT_PER_PX)
-        writer.append(PdfReader(io.BytesIO(part.pdf)), import_outline=False)
+        writer.append(reader, import_outline=False)
         for offset, page in enumerate(part.pages):
             for name, (x, y) in page.anchors.items():
                 targets.setdefault(name, (first + offset, x * PT_PER_PX, (page.height - y) * PT_PER_PX))
@@ -90,9 +91,8 @@ def merge(parts: Sequence[LaidOut], placement: Placement, overlays: Sequence[Lai
                 writer.add_annotation(first + offset, Link(rect=rect, target_page_index=to_page,
                                                            fit=Fit.xyz(left=to_x, top=to_y, zoom=0)))
     _add_outline(writer, parts, placement)
-    front = PdfReader(io.BytesIO(parts[0].pdf))
-    if front.metadata:
-        writer.add_metadata(dict(front.metadata))
+    if readers[0].metadata:
+        writer.add_metadata(dict(readers[0].metadata))
     writer._root_object[NameObject("/PageMode")] = NameObject("/UseOutlines")
     out = io.BytesIO()
     writer.write(out)

@@ -147,10 +147,10 @@ def _render_in_parts(bank: Bank, settings: Settings, run: Runner) -> bytes:
 def _page_numbers(front: LaidOut, chapters: list[LaidOut]) -> dict[str, int]:
     """Every anchor's page once the front matter and chapters are placed, plus the index that follows."""
     from prepbook.render.assemble import place
+    from prepbook.render.layout import LaidOut
 
-    placement = place([front, *chapters])
-    index_first = placement.total + placement.total % 2  # the index starts on the next right-hand page
-    return {**placement.page_of, "tag-index": index_first + 1}
+    placement = place([front, *chapters, LaidOut(b"", [])])  # an empty part where the index will start
+    return {**placement.page_of, "tag-index": placement.first_pages[-1] + 1}
 
 
 RENDERER = PdfRenderer()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,8 +15,7 @@ from prepbook.errors import BuildError
 def render_template(templates_dir: Path, name: str, context: dict[str, Any],
                     filters: dict[str, Callable[..., Any]] | None = None) -> str:
     """Render one template; a missing template or a Jinja error becomes a BuildError naming file and line."""
-    environment = _environment(templates_dir)
-    environment.filters.update(filters or {})
+    environment = _environment(templates_dir, tuple(sorted((filters or {}).items())))
     try:
         return environment.get_template(name).render(context)
     except jinja2.TemplateSyntaxError as error:
@@ -26,8 +26,11 @@ def render_template(templates_dir: Path, name: str, context: dict[str, Any],
         raise BuildError(f"{_template_location(error, templates_dir, name)}: template error: {error}") from error
 
 
-def _environment(templates_dir: Path) -> jinja2.Environment:
-    return jinja2.Environment(
+@functools.lru_cache(maxsize=16)
+def _environment(templates_dir: Path, filters: tuple[tuple[str, Callable[..., Any]], ...]) -> jinja2.Environment:
+    """One environment per folder and filter set, so each template is compiled once, not once per part; Jinja
+    still reloads a template whose file changed."""
+    environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir),
         # A typo in a template must fail loudly, never print an empty string.
         undefined=jinja2.StrictUndefined,
@@ -36,6 +39,8 @@ def _environment(templates_dir: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    environment.filters.update(filters)
+    return environment
 
 
 def _template_location(error: Exception, templates_dir: Path, name: str) -> str:
