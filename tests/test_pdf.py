@@ -133,7 +133,7 @@ def test_tag_index_lists_every_tag_with_pages(bank: Bank, handbook: pypdf.PdfRea
     heading_page = {title.split(" ", 1)[0]: page for level, title, page in _outline(handbook) if level == 2}
     index_text = page_texts[-1]
     assert "Index of tags" in index_text
-    for tag, entries in bank.tags().items():
+    for tag, entries in bank.tags.items():
         assert tag in index_text
         for entry in entries:
             assert f"{entry.number} (p. {heading_page[entry.number]})" in index_text

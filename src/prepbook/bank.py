@@ -45,6 +45,7 @@ class Bank:
     def by_id(self) -> dict[str, Entry]:
         return {entry.id: entry for entry in self.entries}
 
+    @cached_property
     def tags(self) -> dict[str, tuple[Entry, ...]]:
         """Every tag, alphabetically, with the questions that carry it in book order."""
         by_tag: dict[str, list[Entry]] = {}

@@ -104,7 +104,8 @@ def _read_document(path: Path, found: _Collector, *, inside: Path | None = None)
         if size > MAX_FILE_BYTES:
             found.add(path, f"file is {size:,} bytes, over the limit of {MAX_FILE_BYTES:,}")
             return None
-        raw = path.read_bytes()[: MAX_FILE_BYTES + 1]
+        with path.open("rb") as stream:  # bounded even if the file grew after the size check
+            raw = stream.read(MAX_FILE_BYTES + 1)
     except OSError as error:
         found.add(path, f"cannot read: {error.strerror or error}")
         return None

@@ -100,12 +100,10 @@ def read_yaml(text: str) -> Document:
     # Each open container: (value, its path, the pending key for a mapping, the pending key's position)
     stack: list[list[Any]] = []
     documents = 0
-    root_set = False
 
     def attach(value: Any, start: Position) -> Path:
-        nonlocal root_set
         if not stack:
-            doc.value, root_set = value, True
+            doc.value = value
             doc.value_at[()] = start
             return ()
         container, path, pending, pending_at = stack[-1]
@@ -148,10 +146,7 @@ def read_yaml(text: str) -> Document:
                     raise YamlProblem(f"nested deeper than {MAX_DEPTH} levels", _position(event.start_mark))
                 _check_container_tag(event)
                 container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
-                start = _position(event.start_mark)
-                if stack and isinstance(stack[-1][0], dict) and stack[-1][2] is _NO_KEY:
-                    raise YamlProblem("mapping keys must be plain text", start)
-                path = attach(container, start)
+                path = attach(container, _position(event.start_mark))
                 stack.append([container, path, _NO_KEY, None])
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 stack.pop()
@@ -167,9 +162,9 @@ def read_yaml(text: str) -> Document:
                           _offset_position(text, error.position)) from None
     except yaml.YAMLError as error:
         raise YamlProblem(f"invalid YAML: {' '.join(str(error).split())}", None) from None
-    except (ValueError, OverflowError) as error:  # a scalar like a huge float or a bad timestamp
+    except (ValueError, OverflowError) as error:  # what the scalar checks above cannot foresee (lone surrogates)
         raise YamlProblem(f"invalid value: {error}", None) from None
-    if not root_set:
+    if () not in doc.value_at:
         raise YamlProblem("the file is empty", Position(1, 1))
     return doc
 

@@ -36,7 +36,7 @@ class Parts:
 def handbook_context(bank: Bank, settings: Settings) -> dict[str, Any]:
     when = datetime.datetime.fromtimestamp(settings.source_date, tz=datetime.timezone.utc)
     book = bank.book
-    tags = bank.tags()
+    tags = bank.tags
     return {
         "book": book,
         "chapters": bank.chapters,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any
@@ -437,7 +438,7 @@ def _closing_fence(markdown: str) -> str:
 def _chapter(chapter: Chapter, bank: Bank, flavor: Flavor) -> _Chapter:
     return _Chapter(
         key=_chapter_key(chapter),
-        heading=f"{chapter.number}. {escape_text(chapter.info.title, flavor)}",
+        heading=_chapter_heading(chapter, lambda text: escape_text(text, flavor)),
         description=escape_text(chapter.info.description, flavor) if chapter.info.description else None,
         questions=tuple(_question(entry, bank, flavor) for entry in chapter.entries),
     )
@@ -458,7 +459,17 @@ def _question(entry: Entry, bank: Bank, flavor: Flavor) -> _Question:
 
 
 def _question_heading(entry: Entry, flavor: Flavor) -> str:
-    return f"{entry.number} {escape_text(entry.record.question, flavor)}"
+    return _question_heading_as(entry, lambda text: escape_text(text, flavor))
+
+
+# One format per kind of heading, given how its text is written: escaped in the sheet, as shown when
+# matching the rendered headings to the links that point at them.
+def _chapter_heading(chapter: Chapter, write: Callable[[str], str]) -> str:
+    return f"{chapter.number}. {write(chapter.info.title)}"
+
+
+def _question_heading_as(entry: Entry, write: Callable[[str], str]) -> str:
+    return f"{entry.number} {write(entry.record.question)}"
 
 
 def _chapter_key(chapter: Chapter) -> str:
@@ -475,10 +486,8 @@ def _single_line(text: str) -> str:
 
 def _heading_targets(bank: Bank) -> dict[str, str]:
     """Anchor key → the text a renderer shows for that heading (numbers make every one unique)."""
-    targets = {_chapter_key(chapter): f"{chapter.number}. {_single_line(chapter.info.title)}"
-               for chapter in bank.chapters}
-    targets.update({_question_key(entry): f"{entry.number} {_single_line(entry.record.question)}"
-                    for entry in bank.entries})
+    targets = {_chapter_key(chapter): _chapter_heading(chapter, _single_line) for chapter in bank.chapters}
+    targets.update({_question_key(entry): _question_heading_as(entry, _single_line) for entry in bank.entries})
     return targets
 
 
