@@ -16,17 +16,14 @@ class ProjectFetcher(URLFetcher):
     """Serves file: URLs that resolve (symlinks followed) inside `roots`; refuses network, data: and the rest.
 
     Content is untrusted: a stylesheet or record must never make WeasyPrint read /etc/passwd, climb out with
-    ../, follow a symlink out of the project, or reach the network. Every request is kept in `requested`
-    so tests can prove it.
+    ../, follow a symlink out of the project, or reach the network.
     """
 
     def __init__(self, roots: list[Path]) -> None:
         super().__init__(allowed_protocols={"file"})
         self.roots = [root.resolve() for root in roots]
-        self.requested: list[str] = []
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
-        self.requested.append(url)
         parts = urlsplit(url)
         if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
             self._refuse(url, "only files inside the project are read")
