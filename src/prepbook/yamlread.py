@@ -19,7 +19,8 @@ except AttributeError:  # PyYAML built without libyaml: same events, slower
 
 MAX_DEPTH = 16
 
-Path = tuple[str | int, ...]
+# Where a value sits in the document: its keys and list indexes from the top, e.g. ("answer", "short").
+KeyPath = tuple[str | int, ...]
 
 
 @dataclass(frozen=True)
@@ -33,12 +34,12 @@ class Document:
     """The parsed value and where each part of it stands in the file."""
 
     value: Any
-    value_at: dict[Path, Position] = field(default_factory=dict)
-    key_at: dict[Path, Position] = field(default_factory=dict)
+    value_at: dict[KeyPath, Position] = field(default_factory=dict)
+    key_at: dict[KeyPath, Position] = field(default_factory=dict)
     # Problems that do not stop reading (a duplicate key), so they are reported with everything else.
     problems: list[YamlProblem] = field(default_factory=list)
 
-    def position(self, path: Path, *, key: bool = False) -> Position | None:
+    def position(self, path: KeyPath, *, key: bool = False) -> Position | None:
         """Where `path` is, or where its nearest existing parent is (for a missing field)."""
         if key and path in self.key_at:
             return self.key_at[path]
@@ -101,7 +102,7 @@ def read_yaml(text: str) -> Document:
     stack: list[list[Any]] = []
     documents = 0
 
-    def attach(value: Any, start: Position) -> Path:
+    def attach(value: Any, start: Position) -> KeyPath:
         if not stack:
             doc.value = value
             doc.value_at[()] = start
