@@ -71,4 +71,4 @@ def bank() -> Bank:
 
 @pytest.fixture
 def settings() -> Settings:
-    return Settings(templates_dir=TEMPLATES, source_date=FIXED_DATE, source_date_fixed=True, jobs=1)
+    return Settings(templates_dir=TEMPLATES, source_date=FIXED_DATE, source_date_fixed=True)

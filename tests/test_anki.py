@@ -27,6 +27,7 @@ from prepbook.cli import main
 from prepbook.errors import BuildError
 from prepbook.load import load_bank
 from prepbook.render import Settings
+from prepbook.render import NoOptions
 from prepbook.render.anki import FIELDS, RENDERER
 
 ImportLog = Any  # anki's protobuf ImportResponse.Log: lists new, updated, duplicate, conflicting
@@ -42,7 +43,7 @@ def collection(tmp_path: Path) -> Iterator[Collection]:
 
 def render(content: Path, date: int, fixed: bool = True, templates: Path = TEMPLATES) -> bytes:
     return RENDERER.render(load_bank(content), Settings(templates_dir=templates, source_date=date,
-                                                        source_date_fixed=fixed))
+                                                        source_date_fixed=fixed), NoOptions())
 
 
 def import_deck(col: Collection, deck: bytes, tmp_path: Path) -> ImportLog:
@@ -91,7 +92,7 @@ def set_times(content: Path, when: int) -> None:
 
 def test_real_bank_imports_with_one_card_per_question(bank: Bank, settings: Settings, collection: Collection,
                                                       tmp_path: Path) -> None:
-    log = import_deck(collection, RENDERER.render(bank, settings), tmp_path)
+    log = import_deck(collection, RENDERER.render(bank, settings, NoOptions()), tmp_path)
 
     assert len(log.new) == len(bank.entries) == collection.note_count()
     assert collection.card_count() == len(bank.entries)
@@ -117,7 +118,7 @@ def test_real_bank_imports_with_one_card_per_question(bank: Bank, settings: Sett
 
 def test_card_front_shows_the_question_and_back_the_answer_in_order(bank: Bank, settings: Settings,
                                                                     collection: Collection, tmp_path: Path) -> None:
-    import_deck(collection, RENDERER.render(bank, settings), tmp_path)
+    import_deck(collection, RENDERER.render(bank, settings, NoOptions()), tmp_path)
     card = note_for(collection, "model-drift").cards()[0]
 
     front, back = card.question(), card.answer()
@@ -303,7 +304,7 @@ def test_hostile_content_reaches_cards_as_inert_text(write_bank: BankWriter, col
 
 
 def test_same_content_and_date_give_identical_bytes(bank: Bank, settings: Settings) -> None:
-    first, second = RENDERER.render(bank, settings), RENDERER.render(bank, settings)
+    first, second = RENDERER.render(bank, settings, NoOptions()), RENDERER.render(bank, settings, NoOptions())
     assert first == second
     with zipfile.ZipFile(io.BytesIO(first)) as archive:
         members = archive.infolist()

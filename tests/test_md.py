@@ -23,7 +23,7 @@ from tests.conftest import BankWriter, record
 from prepbook.bank import Bank
 from prepbook.load import load_bank
 from prepbook.render import Flavor, Settings
-from prepbook.render.md import _MAY_NEED_SETTLING, RENDERER, _settled_markdown, answer_markdown, escape_text
+from prepbook.render.md import _MAY_NEED_SETTLING, RENDERER, CheatsheetOptions, _settled_markdown, answer_markdown, escape_text
 from prepbook.render.slugs import github_slug, slugger
 
 FLAVORS: list[Flavor] = ["github", "gitlab", "mkdocs"]
@@ -142,7 +142,7 @@ def squash(text: str) -> str:
 
 
 def render(bank: Bank, settings: Settings, **changes: Any) -> str:
-    return RENDERER.render(bank, dataclasses.replace(settings, **changes)).decode("utf-8")
+    return RENDERER.render(bank, settings, CheatsheetOptions(**changes)).decode("utf-8")
 
 
 # --- known answers for the slug rules ---------------------------------------------------------------------------
@@ -248,8 +248,8 @@ def test_difficulty_and_tags_compact(bank: Bank, settings: Settings) -> None:
 
 
 def test_output_is_deterministic_and_ends_with_one_newline(bank: Bank, settings: Settings) -> None:
-    first = RENDERER.render(bank, settings)
-    assert first == RENDERER.render(bank, settings)
+    first = RENDERER.render(bank, settings, CheatsheetOptions())
+    assert first == RENDERER.render(bank, settings, CheatsheetOptions())
     assert first.endswith(b"\n") and not first.endswith(b"\n\n")
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import logging
 import re
@@ -12,11 +11,14 @@ import pytest
 
 from prepbook.bank import Bank
 from prepbook.load import load_bank
-from prepbook.models import SECTION_TITLES
+from prepbook.models import SECTIONS
 from prepbook.render import Settings
 from prepbook.render.html import handbook_html
 from prepbook.render.layout import lay_out
-from prepbook.render.pdf import RENDERER
+from prepbook.render.html import HandbookOptions
+from prepbook.render.pdf import RENDERER, PdfOptions
+
+ONE_JOB = PdfOptions(jobs=1)
 from tests.conftest import record
 
 A4 = (595, 842)
@@ -54,7 +56,7 @@ def handbook(bank: Bank) -> pypdf.PdfReader:
     from tests.conftest import FIXED_DATE, TEMPLATES
 
     settings = Settings(templates_dir=TEMPLATES, source_date=FIXED_DATE, source_date_fixed=True)
-    return pypdf.PdfReader(io.BytesIO(RENDERER.render(bank, settings)))
+    return pypdf.PdfReader(io.BytesIO(RENDERER.render(bank, settings, ONE_JOB)))
 
 
 @pytest.fixture(scope="module")
@@ -67,9 +69,9 @@ def test_every_question_and_all_five_section_headings_appear(bank: Bank, page_te
     whole = " ".join(page_texts)
     for entry in bank.entries:
         assert entry.record.question in whole
-    for title in SECTION_TITLES.values():
+    for section in SECTIONS:
         # Section headings are set in small capitals by CSS (text-transform), hence upper case in the text.
-        assert whole.count(title.upper()) == len(bank.entries), title
+        assert whole.count(section.title.upper()) == len(bank.entries), section.title
 
 
 def test_outline_has_every_topic_and_question_under_it(bank: Bank, handbook: pypdf.PdfReader,
@@ -142,7 +144,7 @@ def test_tag_index_lists_every_tag_with_pages(bank: Bank, handbook: pypdf.PdfRea
 @pytest.mark.parametrize(("paper", "size"), [("a4", A4), ("letter", LETTER)])
 def test_paper_size(write_bank, settings: Settings, paper: str, size: tuple[int, int]) -> None:
     bank = load_bank(write_bank({"basics": [record("alpha")]}))
-    reader = pypdf.PdfReader(io.BytesIO(RENDERER.render(bank, dataclasses.replace(settings, paper=paper))))
+    reader = pypdf.PdfReader(io.BytesIO(RENDERER.render(bank, settings, PdfOptions(paper=paper, jobs=1))))
     for page in reader.pages:
         assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == size
 
@@ -157,7 +159,7 @@ def test_long_answers_code_and_many_tags_lay_out_cleanly(write_bank, settings: S
                for i in range(3)]
     bank = load_bank(write_bank({"stress": records}))
     with caplog.at_level(logging.WARNING):
-        reader = pypdf.PdfReader(io.BytesIO(RENDERER.render(bank, settings)))
+        reader = pypdf.PdfReader(io.BytesIO(RENDERER.render(bank, settings, ONE_JOB)))
     # The only tolerated warning: the slower font subsetter on machines without libharfbuzz-subset.
     problems = [r for r in caplog.records if r.name.startswith("weasyprint") and "HarfBuzz-Subset" not in r.message]
     assert not problems, caplog.text
@@ -170,7 +172,7 @@ def test_raw_html_in_content_is_printed_as_text(write_bank, settings: Settings) 
     bank = load_bank(write_bank({"basics": [record(
         "html", question="Is <b>this</b> bold?", answer={"short": "Use <em>tags</em> & <script>alert(1)</script>."})]}))
     text = _flat(" ".join(page.extract_text() for page in
-                          pypdf.PdfReader(io.BytesIO(RENDERER.render(bank, settings))).pages))
+                          pypdf.PdfReader(io.BytesIO(RENDERER.render(bank, settings, ONE_JOB))).pages))
     assert "Is <b>this</b> bold?" in text
     assert "Use <em>tags</em> & <script>alert(1)</script>." in text
 
@@ -183,7 +185,7 @@ def _layout_lines(page: pypdf.PageObject) -> list[str]:
 
 def _single_pass(bank: Bank, settings: Settings) -> bytes:
     """The whole handbook HTML laid out by WeasyPrint at once: the reference the assembled book must equal."""
-    return lay_out(handbook_html(bank, settings), str(settings.templates_dir), settings.source_date).pdf
+    return lay_out(handbook_html(bank, settings, HandbookOptions()), str(settings.templates_dir), settings.source_date).pdf
 
 
 def test_parallel_parts_assemble_into_the_single_pass_book(write_bank, settings: Settings) -> None:
@@ -198,7 +200,7 @@ def test_parallel_parts_assemble_into_the_single_pass_book(write_bank, settings:
     }
     bank = load_bank(write_bank(topics))
     single = pypdf.PdfReader(io.BytesIO(_single_pass(bank, settings)))
-    parallel = pypdf.PdfReader(io.BytesIO(RENDERER.render(bank, dataclasses.replace(settings, jobs=2))))
+    parallel = pypdf.PdfReader(io.BytesIO(RENDERER.render(bank, settings, PdfOptions(jobs=2))))
     assert len(parallel.pages) == len(single.pages) > 12
     for number, (one, two) in enumerate(zip(single.pages, parallel.pages), start=1):
         assert _layout_lines(two) == _layout_lines(one), f"page {number}"
@@ -229,8 +231,8 @@ def _link_targets(reader: pypdf.PdfReader) -> set[tuple[int, int]]:
 
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_same_content_gives_same_bytes(bank: Bank, settings: Settings, jobs: int) -> None:
-    settings = dataclasses.replace(settings, jobs=jobs)
-    assert RENDERER.render(bank, settings) == RENDERER.render(bank, settings)
+    options = PdfOptions(jobs=jobs)
+    assert RENDERER.render(bank, settings, options) == RENDERER.render(bank, settings, options)
 
 
 def test_every_font_is_embedded(handbook: pypdf.PdfReader) -> None:

@@ -11,7 +11,7 @@ import yaml
 
 from tests.conftest import CONTENT, ROOT
 from prepbook.bank import Bank, Entry
-from prepbook.models import SECTION_TITLES, Answer, Difficulty
+from prepbook.models import SECTIONS, Difficulty
 from prepbook.schema import schema_files
 
 SCHEMA_DIR = ROOT / "schema"
@@ -40,19 +40,21 @@ def test_the_bank_has_records() -> None:
     assert RECORD_FILES, f"no record files under {CONTENT}"
 
 
-def test_answer_has_exactly_the_five_titled_sections() -> None:
-    assert list(Answer.model_fields) == list(SECTION_TITLES) == [
-        "short", "deep_dive", "example", "mistakes", "in_production"]
+def test_answer_has_exactly_the_five_sections_with_their_frozen_deck_fields() -> None:
+    # The deck's field names can never change (Anki would freeze every learner's notes): this pins them.
+    assert [(section.key, section.anki_field) for section in SECTIONS] == [
+        ("short", "Short"), ("deep_dive", "DeepDive"), ("example", "Example"), ("mistakes", "Mistakes"),
+        ("in_production", "InProduction")]
 
 
 @record_files
 def test_all_five_answer_sections_are_present_and_non_empty(bank: Bank, path: Path) -> None:
     raw_answer = _raw(path)["answer"]
-    assert set(raw_answer) == set(SECTION_TITLES)
+    assert set(raw_answer) == {section.key for section in SECTIONS}
     answer = _entry(bank, path).record.answer
-    for section in SECTION_TITLES:
-        assert isinstance(raw_answer[section], str) and raw_answer[section].strip(), f"{section} is empty"
-        assert getattr(answer, section).strip(), f"{section} is empty"
+    for section in SECTIONS:
+        assert isinstance(raw_answer[section.key], str) and raw_answer[section.key].strip(), f"{section} is empty"
+        assert answer.text(section).strip(), f"{section} is empty"
 
 
 @record_files

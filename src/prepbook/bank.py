@@ -11,12 +11,14 @@ from prepbook.models import Book, Question, TopicInfo
 
 @dataclass(frozen=True)
 class Entry:
-    """A question placed in the book: its record, its number (2.3) and its source file."""
+    """A question placed in the book: its record, its number (2.3), its source file, and when what it shows last
+    changed (seconds since the epoch: the newest of its file, its topic folder and book.yaml)."""
 
     record: Question
     number: str
     topic: TopicInfo
     source: Path
+    modified: int
 
     @property
     def id(self) -> str:
@@ -55,14 +57,24 @@ class Bank:
         return {tag: tuple(by_tag[tag]) for tag in sorted(by_tag)}
 
 
-def assemble(book: Book, records_by_topic: dict[str, list[tuple[Path, Question]]]) -> Bank:
+@dataclass(frozen=True)
+class Source:
+    """A validated record and where it came from, before it has a place in the book."""
+
+    path: Path
+    record: Question
+    modified: int
+
+
+def number(book: Book, sources_by_topic: dict[str, list[Source]]) -> Bank:
     """Number the records of each topic in the order given (the loader sorts them by file name)."""
     chapters = []
     for chapter_number, topic in enumerate(book.topics, start=1):
-        records = records_by_topic.get(topic.id, [])
+        sources = sources_by_topic.get(topic.id, [])
         entries = tuple(
-            Entry(record=record, number=f"{chapter_number}.{position}", topic=topic, source=source)
-            for position, (source, record) in enumerate(records, start=1)
+            Entry(record=source.record, number=f"{chapter_number}.{position}", topic=topic, source=source.path,
+                  modified=source.modified)
+            for position, source in enumerate(sources, start=1)
         )
         chapters.append(Chapter(info=topic, number=chapter_number, entries=entries))
     return Bank(book=book, chapters=tuple(chapters))

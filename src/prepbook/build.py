@@ -7,13 +7,14 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from prepbook import interrupts
 from prepbook.errors import UsageError
 from prepbook.freshness import Freshness, tree_digest
 from prepbook.load import load_bank
 from prepbook.output import write_atomic
-from prepbook.render import Settings, get_renderer
+from prepbook.render import Settings, cache_key, get_renderer, options_for
 
 
 @dataclass(frozen=True)
@@ -35,18 +36,22 @@ def source_date(content_dir: Path) -> tuple[int, bool]:
     return int(max(times, default=0)), False
 
 
-def build(formats: Iterable[str], content_dir: Path, settings: Settings, out_dir: Path) -> list[Written]:
-    """Build the formats into out_dir. Outputs whose inputs did not change are left untouched; the rest are
-    all rendered before any is written, so a failure in one leaves every output as it was."""
+def build(formats: Iterable[str], content_dir: Path, settings: Settings, option_values: dict[str, Any],
+          out_dir: Path) -> list[Written]:
+    """Build the formats into out_dir, each renderer taking the options it declares from `option_values`.
+    Outputs whose inputs did not change are left untouched; the rest are all rendered before any is written,
+    so a failure in one leaves every output as it was."""
     renderers = [get_renderer(name) for name in formats]
-    freshness = Freshness(out_dir, tree_digest(content_dir, settings.templates_dir), settings.output_key())
+    options = {renderer.filename: options_for(renderer, option_values) for renderer in renderers}
+    keys = {renderer.filename: cache_key(settings, options[renderer.filename]) for renderer in renderers}
+    freshness = Freshness(out_dir, tree_digest(content_dir, settings.templates_dir))
     settings = dataclasses.replace(settings, cache_dir=freshness.folder)
-    stale = [renderer for renderer in renderers if not freshness.is_fresh(renderer.filename)]
+    stale = [renderer for renderer in renderers if not freshness.is_fresh(renderer.filename, keys[renderer.filename])]
     rendered: dict[str, bytes] = {}
     if stale:
         bank = load_bank(content_dir)
         for renderer in stale:
-            rendered[renderer.filename] = renderer.render(bank, settings)
+            rendered[renderer.filename] = renderer.render(bank, settings, options[renderer.filename])
     interrupts.check()  # a Ctrl-C that library code caught during rendering must still stop the build here
     written = []
     for renderer in renderers:
@@ -54,7 +59,7 @@ def build(formats: Iterable[str], content_dir: Path, settings: Settings, out_dir
         if renderer.filename in rendered:
             data = rendered[renderer.filename]
             written.append(Written(path, len(data), write_atomic(path, data)))
-            freshness.remember(renderer.filename, data)
+            freshness.remember(renderer.filename, keys[renderer.filename], data)
         else:
             written.append(Written(path, path.stat().st_size, False))
     return written

@@ -7,7 +7,6 @@ Exit codes: 0 success, 1 invalid content, 2 usage error, 3 build failure (templa
 from __future__ import annotations
 
 import json
-import os
 import sys
 import traceback
 from collections.abc import Callable
@@ -17,6 +16,7 @@ from typing import Any
 import click
 
 from prepbook import __version__, interrupts
+from prepbook.cli_options import BuildCommand
 from prepbook.errors import ContentError, PrepbookError
 
 DEFAULT_TEMPLATES = Path("templates")
@@ -87,24 +87,16 @@ def validate(content_dir: Path, debug: bool) -> None:
     _run(action, debug)
 
 
-@main.command()
+@main.command(cls=BuildCommand, short_help="Build FORMAT... into the --out folder.")
 @click.argument("formats", nargs=-1, required=True, metavar="FORMAT...")
 @content_option
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
               show_default=True, help="Folder the outputs are written to.")
 @click.option("--templates", "templates_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
               default=DEFAULT_TEMPLATES, help="Folder of templates and CSS (copy the default one to restyle).")
-@click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True,
-              help="Paper size of the PDF handbook.")
-@click.option("--flavor", type=click.Choice(["github", "gitlab", "mkdocs"]), default="github", show_default=True,
-              help="Wiki whose heading-anchor rules the cheat-sheet's links follow.")
-@click.option("--front-matter", is_flag=True, help="Start the cheat-sheet with YAML front matter (MkDocs, Docusaurus).")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="all cores",
-              help="Worker processes for laying out the PDF's chapters.")
 @debug_option
-def build(formats: tuple[str, ...], content_dir: Path, out_dir: Path, templates_dir: Path, paper: str, flavor: str,
-          front_matter: bool, jobs: int, debug: bool) -> None:
-    """Build FORMAT... (pdf, anki, md, html, or all) into the --out folder."""
+def build(formats: tuple[str, ...], content_dir: Path, out_dir: Path, templates_dir: Path, debug: bool,
+          **option_values: Any) -> None:
     from prepbook.build import build as build_outputs
     from prepbook.build import source_date
     from prepbook.progress import ProgressBar
@@ -116,9 +108,8 @@ def build(formats: tuple[str, ...], content_dir: Path, out_dir: Path, templates_
         date, fixed = source_date(content_dir)
         with ProgressBar() as progress:
             settings = Settings(templates_dir=templates_dir.resolve(), source_date=date, source_date_fixed=fixed,
-                                paper=paper, flavor=flavor, front_matter=front_matter,  # type: ignore[arg-type]
-                                jobs=jobs, progress=progress)
-            results = build_outputs(names, content_dir, settings, out_dir)
+                                progress=progress)
+            results = build_outputs(names, content_dir, settings, option_values, out_dir)
         for written in results:
             state = "wrote" if written.changed else "unchanged"
             click.echo(f"{state} {written.path} ({written.size / 1024:,.0f} KiB)", err=True)

@@ -29,19 +29,24 @@ def tree_digest(*folders: Path) -> str:
 class Freshness:
     """Remembers, per output, the inputs it was built from and the bytes that were written."""
 
-    def __init__(self, out_dir: Path, inputs_digest: str, settings_key: str) -> None:
+    def __init__(self, out_dir: Path, inputs_digest: str) -> None:
         self.folder = out_dir / CACHE_FOLDER
         self.out_dir = out_dir
-        self.inputs = hashlib.sha256(f"{__version__}|{settings_key}|{inputs_digest}".encode()).hexdigest()
+        self.inputs_digest = inputs_digest
 
-    def is_fresh(self, filename: str) -> bool:
+    def _inputs(self, options_key: str) -> str:
+        return hashlib.sha256(f"{__version__}|{options_key}|{self.inputs_digest}".encode()).hexdigest()
+
+    def is_fresh(self, filename: str, options_key: str) -> bool:
+        """Whether `filename` was built from these inputs and options and is still the file that was written."""
         try:
             record = json.loads((self.folder / f"{filename}.json").read_text(encoding="utf-8"))
             output = (self.out_dir / filename).read_bytes()
         except (OSError, ValueError):
             return False
-        return record.get("inputs") == self.inputs and record.get("output") == hashlib.sha256(output).hexdigest()
+        return (record.get("inputs") == self._inputs(options_key)
+                and record.get("output") == hashlib.sha256(output).hexdigest())
 
-    def remember(self, filename: str, data: bytes) -> None:
-        record = {"inputs": self.inputs, "output": hashlib.sha256(data).hexdigest()}
+    def remember(self, filename: str, options_key: str, data: bytes) -> None:
+        record = {"inputs": self._inputs(options_key), "output": hashlib.sha256(data).hexdigest()}
         write_atomic(self.folder / f"{filename}.json", json.dumps(record).encode("utf-8"))

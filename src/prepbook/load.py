@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from prepbook.bank import Bank, assemble
+from prepbook.bank import Bank, Source, number
 from prepbook.errors import ContentError, Problem, display_path
 from prepbook.models import Book, Question
 from prepbook.yamlread import Document, Position, YamlProblem, read_yaml
@@ -58,7 +58,17 @@ def load_bank(content_dir: Path) -> Bank:
 
     if found.problems or book is None:
         raise ContentError(found.problems)
-    return assemble(book, {topic: [(path, record) for path, record, _ in items] for topic, items in records.items()})
+    book_modified = _modified(book_path)
+    return number(book, {
+        topic: [Source(path, record, max(_modified(path), _modified(path.parent), book_modified))
+                for path, record, _ in items]
+        for topic, items in records.items()})
+
+
+def _modified(path: Path) -> int:
+    """A file's modification time; a topic folder's changes when a record is added, removed or renamed in it,
+    which renumbers its questions."""
+    return int(path.stat().st_mtime)
 
 
 def _scan(content_dir: Path, found: _Collector) -> dict[str, list[Path]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Annotated
 
@@ -26,23 +27,48 @@ class Difficulty(str, Enum):
     hard = "hard"
 
 
+@dataclass(frozen=True)
+class Section:
+    """What every output needs to know of one answer section, declared once on its field of `Answer` below."""
+
+    title: str  # the heading the book, the card and the sheet print
+    # The deck's field for this section. Never change one: Anki refuses to update any note whose note type gained,
+    # lost or renamed a field, so a learner's cards would freeze (see render/anki.py).
+    anki_field: str
+    key: str = ""  # the record's key under `answer:`, filled in from the field name
+
+
 class Answer(StrictModel):
     """The five sections every question has, in the order every output shows them."""
 
-    short: Markdown = Field(description="Short answer: the two or three sentences to say first.")
-    deep_dive: Markdown = Field(description="Deep dive: how and why it works.")
-    example: Markdown = Field(description="Real-world example.")
-    mistakes: Markdown = Field(description="Common mistakes candidates and engineers make.")
-    in_production: Markdown = Field(description="In production: a story from a real system.")
+    short: Annotated[Markdown, Section("Short answer", anki_field="Short")] = Field(
+        description="Short answer: the two or three sentences to say first.")
+    deep_dive: Annotated[Markdown, Section("Deep dive", anki_field="DeepDive")] = Field(
+        description="Deep dive: how and why it works.")
+    example: Annotated[Markdown, Section("Real-world example", anki_field="Example")] = Field(
+        description="Real-world example.")
+    mistakes: Annotated[Markdown, Section("Common mistakes", anki_field="Mistakes")] = Field(
+        description="Common mistakes candidates and engineers make.")
+    in_production: Annotated[Markdown, Section("In production", anki_field="InProduction")] = Field(
+        description="In production: a story from a real system.")
+
+    def text(self, section: Section) -> str:
+        """The Markdown the record holds for `section`."""
+        value: str = getattr(self, section.key)
+        return value
 
 
-SECTION_TITLES: dict[str, str] = {
-    "short": "Short answer",
-    "deep_dive": "Deep dive",
-    "example": "Real-world example",
-    "mistakes": "Common mistakes",
-    "in_production": "In production",
-}
+def _sections() -> tuple[Section, ...]:
+    sections = []
+    for key, info in Answer.model_fields.items():
+        (section,) = (marker for marker in info.metadata if isinstance(marker, Section))
+        sections.append(replace(section, key=key))
+    return tuple(sections)
+
+
+# The five sections in reading order; renderers and templates iterate over these, never over names of their own.
+SECTIONS: tuple[Section, ...] = _sections()
+SHORT, DEEP_DIVE, EXAMPLE, MISTAKES, IN_PRODUCTION = SECTIONS
 
 
 class Question(StrictModel):

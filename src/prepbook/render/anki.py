@@ -27,13 +27,14 @@ import genanki
 
 from prepbook.bank import Bank, Entry
 from prepbook.errors import BuildError
-from prepbook.load import BOOK_FILE
 from prepbook.markup import markdown_to_html
-from prepbook.render import Settings
+from prepbook.models import SECTIONS
+from prepbook.render import NoOptions, Settings
+from prepbook.render.templating import render_template
 
 # Append only, never rename, remove or reorder: see the module docstring. Question first: Anki's sort field.
 FIELDS: tuple[str, ...] = (
-    "Question", "Short", "DeepDive", "Example", "Mistakes", "InProduction",
+    "Question", *(section.anki_field for section in SECTIONS),
     "Topic", "Difficulty", "RecordId", "HandbookRef",
 )
 FRONT_TEMPLATE = "card_front.html"
@@ -83,16 +84,16 @@ class _TimedNote(genanki.Note):  # type: ignore[misc]
 
 
 class AnkiRenderer:
-    name = "anki"
     filename = "deck.apkg"
+    options = NoOptions
 
-    def render(self, bank: Bank, settings: Settings) -> bytes:
+    def render(self, bank: Bank, settings: Settings, options: NoOptions) -> bytes:
         model = _model(settings.templates_dir)
-        parent = genanki.Deck(PARENT_DECK_ID, bank.book.title, description=_text(bank.book.subtitle or ""))
+        parent = genanki.Deck(PARENT_DECK_ID, bank.book.title, description=_escaped(bank.book.subtitle or ""))
         decks = [parent]
         for chapter in bank.chapters:
             deck = genanki.Deck(topic_deck_id(chapter.info.id), f"{bank.book.title}::{chapter.info.title}",
-                                description=_text(chapter.info.description or ""))
+                                description=_escaped(chapter.info.description or ""))
             for entry in chapter.entries:
                 deck.add_note(_note(entry, model, _note_mod(entry, settings)))
             decks.append(deck)
@@ -103,7 +104,8 @@ RENDERER = AnkiRenderer()
 
 
 def _model(templates_dir: Path) -> genanki.Model:
-    front, back, css = (_read_template(templates_dir, name) for name in (FRONT_TEMPLATE, BACK_TEMPLATE, CSS_FILE))
+    front, back = (_card_template(templates_dir, name) for name in (FRONT_TEMPLATE, BACK_TEMPLATE))
+    css = _read_css(templates_dir / CSS_FILE)
     return genanki.Model(
         MODEL_ID, MODEL_NAME,
         fields=[{"name": field} for field in FIELDS],
@@ -113,34 +115,34 @@ def _model(templates_dir: Path) -> genanki.Model:
     )
 
 
-def _read_template(templates_dir: Path, name: str) -> str:
-    path = templates_dir / name
+def _card_template(templates_dir: Path, name: str) -> str:
+    """A card template as Anki receives it: prepbook's placeholders filled in, Anki's checked."""
+    text = render_template(templates_dir, name, {"sections": SECTIONS}, anki_card=True)
+    # Anki shows an unknown field as an error on every card, only once the deck is imported: fail now.
+    for reference in _FIELD_REFERENCE.findall(text):
+        field = reference.split(":")[-1].strip()
+        if field not in FIELDS and field not in _SPECIAL_FIELDS:
+            raise BuildError(f"{templates_dir / name}: unknown field {{{{{reference}}}}}; "
+                             f"fields are: {', '.join(FIELDS)}")
+    return text
+
+
+def _read_css(path: Path) -> str:
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise BuildError(f"template not found: {path}") from None
     except (OSError, UnicodeDecodeError) as error:
         raise BuildError(f"cannot read template {path}: {error}") from error
-    if name != CSS_FILE:
-        # Anki shows an unknown field as an error on every card, only once the deck is imported: fail now.
-        for reference in _FIELD_REFERENCE.findall(text):
-            field = reference.split(":")[-1].strip()
-            if field not in FIELDS and field not in _SPECIAL_FIELDS:
-                raise BuildError(f"{path}: unknown field {{{{{reference}}}}}; fields are: {', '.join(FIELDS)}")
-    return text
 
 
 def _note(entry: Entry, model: genanki.Model, mod: int) -> _TimedNote:
     record = entry.record
     answer = record.answer
     values = {
-        "Question": _text(record.question),
-        "Short": markdown_to_html(answer.short),
-        "DeepDive": markdown_to_html(answer.deep_dive),
-        "Example": markdown_to_html(answer.example),
-        "Mistakes": markdown_to_html(answer.mistakes),
-        "InProduction": markdown_to_html(answer.in_production),
-        "Topic": _text(entry.topic.title),
+        "Question": _escaped(record.question),
+        **{section.anki_field: markdown_to_html(answer.text(section)) for section in SECTIONS},
+        "Topic": _escaped(entry.topic.title),
         "Difficulty": record.difficulty.value,
         "RecordId": record.id,
         "HandbookRef": f"Handbook {entry.number}",
@@ -154,21 +156,16 @@ def _note(entry: Entry, model: genanki.Model, mod: int) -> _TimedNote:
     )
 
 
-def _text(plain: str) -> str:
+def _escaped(plain: str) -> str:
     """Plain text as HTML that shows it literally."""
     return html.escape(plain, quote=True)
 
 
 def _note_mod(entry: Entry, settings: Settings) -> int:
-    """The note's modification time: SOURCE_DATE_EPOCH when set, else the newest of the files its fields come from.
-
-    The record file holds the question and answer; book.yaml the topic title and chapter number; the topic
-    folder's own time changes when a file is added, removed or renamed in it, which renumbers its questions.
-    """
+    """The note's modification time: SOURCE_DATE_EPOCH when set, else when what its fields show last changed."""
     if settings.source_date_fixed:
         return settings.source_date
-    sources = (entry.source, entry.source.parent, entry.source.parent.parent / BOOK_FILE)
-    return max(int(path.stat().st_mtime) for path in sources)
+    return entry.modified
 
 
 def _package_time(decks: list[genanki.Deck], settings: Settings) -> int:

@@ -11,8 +11,8 @@ from markupsafe import Markup
 from prepbook import __version__
 from prepbook.bank import Bank
 from prepbook.markup import markdown_to_html
-from prepbook.models import SECTION_TITLES
-from prepbook.render import Settings
+from prepbook.models import SECTIONS
+from prepbook.render import Paper, Settings, option
 from prepbook.render.templating import render_template
 
 TEMPLATE = "handbook.html.j2"
@@ -20,7 +20,12 @@ PAPER_SIZES = {"a4": "A4", "letter": "letter"}
 
 
 @dataclass(frozen=True)
-class Parts:
+class HandbookOptions:
+    paper: Paper = option("a4", "Paper size of the PDF handbook.")
+
+
+@dataclass(frozen=True)
+class Portion:
     """Which parts of the book one HTML document holds: all of them, or one part of a parallel render."""
 
     chapters: frozenset[int]
@@ -29,11 +34,11 @@ class Parts:
     index: bool = False
 
     @classmethod
-    def whole(cls, bank: Bank) -> Parts:
+    def whole(cls, bank: Bank) -> Portion:
         return cls(frozenset(chapter.number for chapter in bank.chapters), cover=True, toc=True, index=True)
 
 
-def handbook_context(bank: Bank, settings: Settings) -> dict[str, Any]:
+def handbook_context(bank: Bank, settings: Settings, options: HandbookOptions) -> dict[str, Any]:
     when = datetime.datetime.fromtimestamp(settings.source_date, tz=datetime.timezone.utc)
     book = bank.book
     tags = bank.tags
@@ -43,24 +48,23 @@ def handbook_context(bank: Bank, settings: Settings) -> dict[str, Any]:
         "entry_count": len(bank.entries),
         "by_id": bank.by_id,
         "tags": tags,
-        "section_titles": SECTION_TITLES,
-        "section_fields": list(SECTION_TITLES),
+        "sections": SECTIONS,
         "date": book.date or when.strftime("%-d %B %Y"),
         "iso_date": when.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "subject": book.subject or book.subtitle or book.title,
         "keywords": book.keywords or list(tags),
-        "paper_size": PAPER_SIZES[settings.paper],
+        "paper_size": PAPER_SIZES[options.paper],
         "total_pages": None,
         "version": __version__,
     }
 
 
-def handbook_html(bank: Bank, settings: Settings, parts: Parts | None = None,
+def handbook_html(bank: Bank, settings: Settings, options: HandbookOptions, portion: Portion | None = None,
                   pages: dict[str, int] | None = None, stamped: bool = False) -> str:
     """The handbook's HTML, whole by default. `pages` (anchor → page) prints known page numbers in the
     contents and index; `stamped` leaves footers and see-also page numbers to be stamped on later."""
-    context = handbook_context(bank, settings)
-    context.update(parts=parts or Parts.whole(bank), pages=pages, stamped=stamped)
+    context = handbook_context(bank, settings, options)
+    context.update(portion=portion or Portion.whole(bank), pages=pages, stamped=stamped)
     return render_template(settings.templates_dir, TEMPLATE, context, filters={"markdown": _markdown_filter})
 
 
@@ -70,11 +74,11 @@ def _markdown_filter(markdown: str) -> Markup:
 
 
 class HtmlRenderer:
-    name = "html"
     filename = "handbook.html"
+    options = HandbookOptions
 
-    def render(self, bank: Bank, settings: Settings) -> bytes:
-        return handbook_html(bank, settings).encode("utf-8")
+    def render(self, bank: Bank, settings: Settings, options: HandbookOptions) -> bytes:
+        return handbook_html(bank, settings, options).encode("utf-8")
 
 
 RENDERER = HtmlRenderer()

@@ -21,8 +21,8 @@ from markdown_it_pyrs import MarkdownIt as RustMarkdownIt
 from markdown_it_pyrs import Node
 
 from prepbook.bank import Bank, Chapter, Entry
-from prepbook.models import SECTION_TITLES
-from prepbook.render import Flavor, Settings
+from prepbook.models import MISTAKES, SECTIONS, SHORT
+from prepbook.render import Flavor, Settings, option
 from prepbook.render.slugs import slugger
 from prepbook.render.templating import render_template
 
@@ -133,12 +133,18 @@ class _Chapter:
     questions: tuple[_Question, ...]
 
 
-class MarkdownRenderer:
-    name = "md"
-    filename = "cheatsheet.md"
+@dataclass(frozen=True)
+class CheatsheetOptions:
+    flavor: Flavor = option("github", "Wiki whose heading-anchor rules the cheat-sheet's links follow.")
+    front_matter: bool = option(False, "Start the cheat-sheet with YAML front matter (MkDocs, Docusaurus).")
 
-    def render(self, bank: Bank, settings: Settings) -> bytes:
-        flavor = settings.flavor
+
+class MarkdownRenderer:
+    filename = "cheatsheet.md"
+    options = CheatsheetOptions
+
+    def render(self, bank: Bank, settings: Settings, options: CheatsheetOptions) -> bytes:
+        flavor = options.flavor
         built = datetime.fromtimestamp(settings.source_date, tz=timezone.utc).date()
         book = bank.book
         context: dict[str, Any] = {
@@ -146,7 +152,7 @@ class MarkdownRenderer:
             "subtitle": escape_text(book.subtitle, flavor) if book.subtitle else None,
             "edition": escape_text(book.edition, flavor) if book.edition else None,
             "date": built.isoformat(),
-            "titles": SECTION_TITLES,
+            "sections": {section.key: section for section in SECTIONS},
             "chapters": tuple(_chapter(chapter, bank, flavor) for chapter in bank.chapters),
         }
         targets = _heading_targets(bank)
@@ -155,7 +161,7 @@ class MarkdownRenderer:
         draft = render_template(settings.templates_dir, TEMPLATE, {**context, "anchors": dict.fromkeys(targets, "")})
         anchors = _anchors(draft, targets, flavor)
         body = render_template(settings.templates_dir, TEMPLATE, {**context, "anchors": anchors})
-        front = _front_matter(book.title, built, book.edition) if settings.front_matter else ""
+        front = _front_matter(book.title, built, book.edition) if options.front_matter else ""
         return (front + body.strip("\n") + "\n").encode("utf-8")
 
 
@@ -451,8 +457,8 @@ def _question(entry: Entry, bank: Bank, flavor: Flavor) -> _Question:
         heading=_question_heading(entry, flavor),
         difficulty=record.difficulty.value,
         tags=tuple(record.tags),
-        short=answer_markdown(record.answer.short, flavor),
-        mistakes=answer_markdown(record.answer.mistakes, flavor),
+        short=answer_markdown(record.answer.text(SHORT), flavor),
+        mistakes=answer_markdown(record.answer.text(MISTAKES), flavor),
         see_also=tuple(_Link(_question_key(bank.by_id[target]), _question_heading(bank.by_id[target], flavor))
                        for target in record.see_also),
     )
@@ -506,10 +512,10 @@ def _anchors(markdown: str, targets: dict[str, str], flavor: Flavor) -> dict[str
 
 def _heading_texts(markdown: str) -> list[str]:
     """The text of every heading as a renderer shows it: escapes and entities resolved, markup dropped."""
-    return [_text(node) for node in _tree_parser.tree(markdown).walk() if node.name in ("heading", "lheading")]
+    return [_plain_text(node) for node in _tree_parser.tree(markdown).walk() if node.name in ("heading", "lheading")]
 
 
-def _text(node: Node) -> str:
+def _plain_text(node: Node) -> str:
     parts = []
     for child in node.children:
         if child.name in ("text", "text_special"):
@@ -517,7 +523,7 @@ def _text(node: Node) -> str:
         elif child.name in ("softbreak", "hardbreak"):
             parts.append("\n")
         elif child.name not in ("image", "html_inline"):  # an image's alt text is not heading text
-            parts.append(_text(child))
+            parts.append(_plain_text(child))
     return "".join(parts)
 
 

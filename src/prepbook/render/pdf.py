@@ -10,6 +10,7 @@ since the last build are taken from the cache, so an edit re-lays-out only its o
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
 import sys
 import tempfile
@@ -20,8 +21,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from prepbook.bank import Bank
-from prepbook.render import Settings
-from prepbook.render.html import Parts, handbook_context, handbook_html
+from prepbook.render import Settings, option
+from prepbook.render.html import HandbookOptions, Portion, handbook_context, handbook_html
 from prepbook.render.templating import render_template
 
 if TYPE_CHECKING:
@@ -33,13 +34,19 @@ _PLACEHOLDER_PAGE = 8888
 _MAX_FRONT_PASSES = 4
 
 
-class PdfRenderer:
-    name = "pdf"
-    filename = "handbook.pdf"
+@dataclass(frozen=True)
+class PdfOptions(HandbookOptions):
+    jobs: int = option(lambda: os.cpu_count() or 1, "Worker processes for laying out the PDF's chapters.",
+                       cached=False, short="-j", shown_default="all cores")
 
-    def render(self, bank: Bank, settings: Settings) -> bytes:
-        with _workers(max(1, settings.jobs)) as run:
-            return _render_in_parts(bank, settings, run)
+
+class PdfRenderer:
+    filename = "handbook.pdf"
+    options = PdfOptions
+
+    def render(self, bank: Bank, settings: Settings, options: PdfOptions) -> bytes:
+        with _workers(max(1, options.jobs)) as run:
+            return _render_in_parts(bank, settings, options, run)
 
 
 # Lays out (index, html, templates folder, source date) tasks, yielding (index, laid-out part) as each ends.
@@ -102,7 +109,7 @@ class _Layouts:
         return [results[index] for index in sorted(results)]
 
 
-def _render_in_parts(bank: Bank, settings: Settings, run: Runner) -> bytes:
+def _render_in_parts(bank: Bank, settings: Settings, options: PdfOptions, run: Runner) -> bytes:
     from prepbook.render.assemble import merge, overlay_sheets, place
     from prepbook.render.partcache import PartCache, templates_fingerprint
 
@@ -110,29 +117,29 @@ def _render_in_parts(bank: Bank, settings: Settings, run: Runner) -> bytes:
     cache = PartCache(cache_dir, templates_fingerprint(settings.templates_dir))
     layouts = _Layouts(settings, run, cache)
 
-    def part_html(parts: Parts, pages: dict[str, int] | None = None) -> str:
-        return handbook_html(bank, settings, parts, pages=pages, stamped=True)
+    def part_html(portion: Portion, pages: dict[str, int] | None = None) -> str:
+        return handbook_html(bank, settings, options, portion, pages=pages, stamped=True)
 
-    chapters_html = [part_html(Parts(frozenset({chapter.number}))) for chapter in bank.chapters]
+    chapters_html = [part_html(Portion(frozenset({chapter.number}))) for chapter in bank.chapters]
     # The contents are laid out once with placeholder numbers alongside the chapters, to learn how many
     # pages the front matter takes before the chapters' page numbers are known.
     placeholder: defaultdict[str, int] = defaultdict(lambda: _PLACEHOLDER_PAGE)
-    front_parts = Parts(frozenset(), cover=True, toc=True)
-    back_parts = Parts(frozenset(), index=True)
-    laid_out = layouts.many("laying out chapters", [part_html(front_parts, placeholder), *chapters_html])
+    front_portion = Portion(frozenset(), cover=True, toc=True)
+    back_portion = Portion(frozenset(), index=True)
+    laid_out = layouts.many("laying out chapters", [part_html(front_portion, placeholder), *chapters_html])
     front, chapters = laid_out[0], laid_out[1:]
 
     for _ in range(_MAX_FRONT_PASSES):
         pages = _page_numbers(front, chapters)
         front_now, back = layouts.many("laying out contents and index",
-                                       [part_html(front_parts, pages), part_html(back_parts, pages)])
+                                       [part_html(front_portion, pages), part_html(back_portion, pages)])
         settled = len(front_now.pages) == len(front.pages)
         front = front_now
         if settled:
             break
     parts = [front, *chapters, back]
     placement = place(parts)
-    context = handbook_context(bank, settings)
+    context = handbook_context(bank, settings, options)
     # One overlay per part, numbered from the part's first page: an edit that moves nothing else
     # re-lays-out only its own chapter's overlay.
     overlays = layouts.many("numbering pages", [

@@ -12,10 +12,17 @@ import jinja2
 from prepbook.errors import BuildError
 
 
+# Anki's card templates are themselves templates, whose {{Field}}, {{#Field}} and {{/Field}} Anki fills in at
+# review time: prepbook's own placeholders in them use square brackets, so both kinds read plainly side by side.
+ANKI_CARD_SYNTAX = {"variable_start_string": "[[", "variable_end_string": "]]", "block_start_string": "[%",
+                    "block_end_string": "%]", "comment_start_string": "[#", "comment_end_string": "#]"}
+
+
 def render_template(templates_dir: Path, name: str, context: dict[str, Any],
-                    filters: dict[str, Callable[..., Any]] | None = None) -> str:
-    """Render one template; a missing template or a Jinja error becomes a BuildError naming file and line."""
-    environment = _environment(templates_dir, tuple(sorted((filters or {}).items())))
+                    filters: dict[str, Callable[..., Any]] | None = None, *, anki_card: bool = False) -> str:
+    """Render one template; a missing template or a Jinja error becomes a BuildError naming file and line.
+    An `anki_card` template is written in ANKI_CARD_SYNTAX."""
+    environment = _environment(templates_dir, tuple(sorted((filters or {}).items())), anki_card)
     try:
         return environment.get_template(name).render(context)
     except jinja2.TemplateSyntaxError as error:
@@ -27,7 +34,8 @@ def render_template(templates_dir: Path, name: str, context: dict[str, Any],
 
 
 @functools.lru_cache(maxsize=16)
-def _environment(templates_dir: Path, filters: tuple[tuple[str, Callable[..., Any]], ...]) -> jinja2.Environment:
+def _environment(templates_dir: Path, filters: tuple[tuple[str, Callable[..., Any]], ...],
+                 anki_card: bool) -> jinja2.Environment:
     """One environment per folder and filter set, so each template is compiled once, not once per part; Jinja
     still reloads a template whose file changed."""
     environment = jinja2.Environment(
@@ -38,6 +46,7 @@ def _environment(templates_dir: Path, filters: tuple[tuple[str, Callable[..., An
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        **(ANKI_CARD_SYNTAX if anki_card else {}),
     )
     environment.filters.update(filters)
     return environment
