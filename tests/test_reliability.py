@@ -404,6 +404,98 @@ def test_full_disk_is_one_line_exit_3_and_outputs_intact(site: Site) -> None:
     assert site.snapshot() == before
 
 
+# --- one build's outputs commit together ----------------------------------------------------------------------------
+
+LEFTOVER = re.compile(r"^\..+\.(partial|prepbook-previous)$|^\.prepbook-journal")
+
+
+def _leftovers(out: Path) -> list[str]:
+    return [path.name for path in out.iterdir() if LEFTOVER.match(path.name)]
+
+
+class _OsFailingToReplace:
+    """The os module as prepbook.output sees it when one output cannot be replaced (an immutable file, a
+    permission, a full disk at the last moment)."""
+
+    def __init__(self, target: str) -> None:
+        self.target = target
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(os, name)
+
+    def replace(self, source: Any, destination: Any) -> None:
+        if Path(destination).name == self.target and Path(source).name.endswith(".partial"):
+            raise OSError(errno.EPERM, os.strerror(errno.EPERM))
+        os.replace(source, destination)
+
+
+@pytest.mark.parametrize("blocked", OUTPUTS)
+def test_any_one_output_that_cannot_be_replaced_leaves_every_previous_output(
+        site: Site, blocked: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = site.outputs()
+    site.edit_question()
+    monkeypatch.setattr(prepbook.output, "os", _OsFailingToReplace(blocked))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(FIXED_DATE))
+    message = one_line_error(site.build("all", "--jobs", "1"), exit_code=3)
+    assert message == f"prepbook: error: cannot write {site.out / blocked}: Operation not permitted"
+    assert site.outputs() == before
+    assert _leftovers(site.out) == []
+
+
+# Run in a child: replace staged files into place as prepbook does, but die by SIGKILL on the second one.
+_KILLED_MID_COMMIT = """
+import os, signal, sys
+import prepbook.output
+from prepbook.cli import main
+
+real_replace, renames = os.replace, []
+
+class Os:
+    def __getattr__(self, name):
+        return getattr(os, name)
+
+    def replace(self, source, destination):
+        if os.path.basename(destination) in ("handbook.pdf", "deck.apkg", "cheatsheet.md"):
+            renames.append(destination)
+            if len(renames) == 2:
+                os.kill(os.getpid(), signal.SIGKILL)
+        real_replace(source, destination)
+
+prepbook.output.os = Os()
+sys.argv = ["prepbook", *sys.argv[1:]]
+main()
+"""
+
+
+def test_a_build_killed_between_two_renames_is_rolled_back_by_the_next_build(site: Site, tmp_path: Path) -> None:
+    before = site.outputs()
+    site.edit_question()
+    edited = Site(site.content, tmp_path / "edited")
+    environment = {**os.environ, "SOURCE_DATE_EPOCH": str(FIXED_DATE)}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", str(FIXED_DATE))
+        assert edited.build("all", "--jobs", "1").exit_code == 0
+    after = edited.outputs()
+
+    killed = subprocess.run(
+        [sys.executable, "-c", _KILLED_MID_COMMIT, "build", "all", "--jobs", "1", "--content", str(site.content),
+         "--templates", str(TEMPLATES), "--out", str(site.out)],
+        capture_output=True, text=True, env=environment, cwd=tmp_path, timeout=300)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    # Meanwhile a reader finds whole files only, one of them already the new build's.
+    now = site.outputs()
+    assert all(now[name] in (before[name], after[name]) for name in OUTPUTS)
+    assert any(now[name] == after[name] for name in OUTPUTS) and now != after
+
+    # The next build, whatever it builds, first puts back every output of the last finished build.
+    shutil.copytree(CONTENT, site.content, dirs_exist_ok=True)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", str(FIXED_DATE))
+        assert site.build("md").exit_code == 0
+    assert site.outputs() == before
+    assert _leftovers(site.out) == []
+
+
 def test_unknown_format_is_a_usage_error_before_any_work(tmp_path: Path) -> None:
     out = tmp_path / "build"
     result = CliRunner().invoke(main, ["build", "md", "nope", "--content", str(CONTENT),

@@ -13,7 +13,7 @@ from prepbook import interrupts
 from prepbook.errors import UsageError
 from prepbook.freshness import Freshness, tree_digest
 from prepbook.load import load_bank
-from prepbook.output import write_atomic
+from prepbook.output import commit, recover
 from prepbook.render import Settings, cache_key, get_renderer, options_for
 
 
@@ -39,9 +39,10 @@ def source_date(content_dir: Path) -> tuple[int, bool]:
 def build(formats: Iterable[str], content_dir: Path, settings: Settings, option_values: dict[str, Any],
           out_dir: Path) -> list[Written]:
     """Build the formats into out_dir, each renderer taking the options it declares from `option_values`.
-    Outputs whose inputs did not change are left untouched; the rest are all rendered before any is written,
-    so a failure in one leaves every output as it was."""
+    Outputs whose inputs did not change are left untouched; the rest are all rendered, then committed together,
+    so a failure anywhere leaves every output as it was."""
     renderers = [get_renderer(name) for name in formats]
+    recover(out_dir)
     options = {renderer.filename: options_for(renderer, option_values) for renderer in renderers}
     keys = {renderer.filename: cache_key(settings, options[renderer.filename]) for renderer in renderers}
     freshness = Freshness(out_dir, tree_digest(content_dir, settings.templates_dir))
@@ -53,13 +54,8 @@ def build(formats: Iterable[str], content_dir: Path, settings: Settings, option_
         for renderer in stale:
             rendered[renderer.filename] = renderer.render(bank, settings, options[renderer.filename])
     interrupts.check()  # a Ctrl-C that library code caught during rendering must still stop the build here
-    written = []
-    for renderer in renderers:
-        path = out_dir / renderer.filename
-        if renderer.filename in rendered:
-            data = rendered[renderer.filename]
-            written.append(Written(path, len(data), write_atomic(path, data)))
-            freshness.remember(renderer.filename, keys[renderer.filename], data)
-        else:
-            written.append(Written(path, path.stat().st_size, False))
-    return written
+    changed = commit(out_dir, rendered)
+    for filename, data in rendered.items():
+        freshness.remember(filename, keys[filename], data)
+    return [Written(out_dir / renderer.filename, (out_dir / renderer.filename).stat().st_size,
+                    changed.get(renderer.filename, False)) for renderer in renderers]

@@ -123,13 +123,13 @@ def build(formats: tuple[str, ...], content_dir: Path, out_dir: Path, templates_
 @debug_option
 def schema(out_dir: Path, debug: bool) -> None:
     """Write the JSON Schema of book.yaml and of a question record, for editors' completion and checks."""
+    from prepbook.output import commit
     from prepbook.schema import schema_files
-    from prepbook.output import write_atomic
 
     def action() -> None:
-        for name, document in schema_files().items():
-            path = out_dir / name
-            changed = write_atomic(path, (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode())
-            click.echo(f"{'wrote' if changed else 'unchanged'} {path}", err=True)
+        files = {name: (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode()
+                 for name, document in schema_files().items()}
+        for name, changed in commit(out_dir, files).items():
+            click.echo(f"{'wrote' if changed else 'unchanged'} {out_dir / name}", err=True)
 
     _run(action, debug)
