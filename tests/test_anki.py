@@ -26,8 +26,7 @@ from prepbook.build import source_date
 from prepbook.cli import main
 from prepbook.errors import BuildError
 from prepbook.load import load_bank
-from prepbook.render import Settings
-from prepbook.render import NoOptions
+from prepbook.render import NoOptions, Settings
 from prepbook.render.anki import FIELDS, RENDERER
 
 ImportLog = Any  # anki's protobuf ImportResponse.Log: lists new, updated, duplicate, conflicting
@@ -208,6 +207,33 @@ def test_without_source_date_epoch_only_edited_records_update(write_bank: BankWr
     assert record_ids(log.updated) == ["dns-lookup"]
     assert record_ids(log.duplicate) == ["tcp-handshake"]
     assert note_for(collection, "dns-lookup").mod == FIXED_DATE + 60
+    assert note_for(collection, "dns-lookup")["Short"] == "<p>Edited.</p>\n"
+
+
+def test_a_file_dated_in_the_future_cannot_freeze_the_learners_notes(write_bank: BankWriter, collection: Collection,
+                                                                     tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    content = write_bank({"networking": [record("tcp-handshake"), record("dns-lookup")]})
+    set_times(content, FIXED_DATE)
+    path = content / "networking" / "001-dns-lookup.yaml"
+    year_2099 = 4_084_000_000
+    os.utime(path, (year_2099, year_2099))  # a checkout from a machine whose clock ran ahead
+    first_build = FIXED_DATE + 1_000
+    monkeypatch.setattr("prepbook.sources.time.time", lambda: first_build)
+    date, fixed = source_date(content)
+    deck = render(content, date, fixed)
+    assert date == first_build
+    assert max(mod for _, mod in package_notes(deck).values()) == first_build
+    import_deck(collection, deck, tmp_path)
+
+    # Edited later, on a machine with a right clock: Anki must take the edit.
+    path.write_text(yaml.safe_dump(record("dns-lookup", answer={"short": "Edited."})), encoding="utf-8")
+    os.utime(path, (FIXED_DATE + 2_000, FIXED_DATE + 2_000))
+    monkeypatch.setattr("prepbook.sources.time.time", lambda: FIXED_DATE + 3_000)
+    date, fixed = source_date(content)
+    log = import_deck(collection, render(content, date, fixed), tmp_path)
+
+    assert record_ids(log.updated) == ["dns-lookup"]
     assert note_for(collection, "dns-lookup")["Short"] == "<p>Edited.</p>\n"
 
 

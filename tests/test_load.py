@@ -17,7 +17,8 @@ import yaml
 
 from tests.conftest import BankWriter, record
 from prepbook.errors import ContentError
-from prepbook.load import MAX_FILE_BYTES, load_bank
+from prepbook.load import load_bank
+from prepbook.sources import MAX_FILE_BYTES
 from prepbook.models import Answer, Question
 
 FIXTURES = Path(__file__).parent / "fixtures"

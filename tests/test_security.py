@@ -14,6 +14,8 @@ import logging
 import os
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -496,3 +498,39 @@ def test_hostile_stylesheet_builds_and_reads_nothing_outside_the_copy(write_bank
     assert served, "the copy's own fonts were not served"
     for url in served:
         assert Path(unquote(urlsplit(url).path)).resolve().is_relative_to(copy.resolve()), url
+
+
+# --- what the freshness check reads -------------------------------------------------------------------------------
+
+_BUILD_WITH_LITTLE_MEMORY = """
+import resource, sys
+from prepbook.cli import main
+limit = 600 * 1024 * 1024  # far more than building a small sheet needs, far less than the file linked below
+resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+sys.argv = ["prepbook", *sys.argv[1:]]
+main()
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="address-space limits are POSIX")
+@pytest.mark.parametrize("where", ["content/notes.bin", "content/topic/notes.yaml", "content/topic/img/big.png"])
+def test_a_link_to_a_huge_file_in_content_is_never_read(write_bank: BankWriter, tmp_path: Path, where: str) -> None:
+    content = write_bank({"topic": [record("only-one")]})
+    huge = tmp_path / "outside" / "huge.bin"
+    huge.parent.mkdir()
+    with huge.open("wb") as stream:  # sparse: 1.5 GB to read, nothing on disk
+        stream.truncate(1536 * 1024 * 1024)
+    link = tmp_path / where
+    link.parent.mkdir(parents=True, exist_ok=True)
+    link.symlink_to(huge)
+    out = tmp_path / "build"
+    result = subprocess.run([sys.executable, "-c", _BUILD_WITH_LITTLE_MEMORY, "build", "md", "--content",
+                             str(content), "--templates", str(TEMPLATES), "--out", str(out)],
+                            capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert "MemoryError" not in result.stderr
+    if where == "content/notes.bin":  # not a bank file at all: the build goes on
+        assert result.returncode == 0, result.stderr
+        assert (out / "cheatsheet.md").is_file()
+    else:  # the loader names it (or its folder) and builds nothing
+        assert result.returncode == 1, result.stderr
+        assert str(link.relative_to(tmp_path).parent if "img" in where else link.relative_to(tmp_path)) in result.stderr

@@ -105,3 +105,20 @@ def test_subprocess_validate_broken_bank() -> None:
     process = run_prepbook("validate", "--content", "broken-bank", cwd=FIXTURES)
     assert process.returncode == 1
     assert process.stderr.splitlines() == BROKEN_STDERR
+
+
+@pytest.mark.parametrize("value", ["253402300800", "-99999999999", "-1", "soon", "1.5"])
+def test_source_date_epoch_out_of_range_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         value: str) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    result = invoke("build", "md", "--content", str(CONTENT), "--out", str(tmp_path / "build"))
+    assert result.exit_code == 2
+    assert result.stderr == (f"prepbook: error: SOURCE_DATE_EPOCH must be a whole number of seconds from 0 to "
+                             f"253402300799 (the year 9999), not {value!r}\n")
+
+
+@pytest.mark.parametrize("value", ["0", "1", "253402300799"])
+def test_source_date_epoch_at_the_ends_of_its_range_builds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           value: str) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    assert invoke("build", "md", "anki", "--content", str(CONTENT), "--out", str(tmp_path / "build")).exit_code == 0

@@ -11,10 +11,11 @@ from typing import Any
 
 from prepbook import interrupts
 from prepbook.errors import UsageError
-from prepbook.freshness import Freshness, tree_digest
+from prepbook.freshness import Freshness, content_digest, tree_digest
 from prepbook.load import load_bank
 from prepbook.output import commit, recover
 from prepbook.render import Settings, cache_key, get_renderer, options_for
+from prepbook.sources import modified, scan
 
 
 @dataclass(frozen=True)
@@ -24,16 +25,24 @@ class Written:
     changed: bool
 
 
+# 9999-12-31T23:59:59Z: the last second every output's date format (and Python's datetime) can show.
+LATEST_SOURCE_DATE = 253_402_300_799
+
+
 def source_date(content_dir: Path) -> tuple[int, bool]:
-    """SOURCE_DATE_EPOCH when set (reproducible builds), else the newest content file's modification time."""
+    """SOURCE_DATE_EPOCH when set (reproducible builds), else the newest bank file's modification time."""
     fixed = os.environ.get("SOURCE_DATE_EPOCH")
     if fixed:
         try:
-            return int(fixed), True
+            seconds = int(fixed)
         except ValueError:
-            raise UsageError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {fixed!r}") from None
-    times = [path.stat().st_mtime for path in content_dir.rglob("*.y*ml") if path.is_file()]
-    return int(max(times, default=0)), False
+            seconds = -1
+        if not 0 <= seconds <= LATEST_SOURCE_DATE:
+            raise UsageError(f"SOURCE_DATE_EPOCH must be a whole number of seconds from 0 to {LATEST_SOURCE_DATE} "
+                             f"(the year 9999), not {fixed!r}")
+        return seconds, True
+    times = [modified(path) for path in scan(content_dir).files(content_dir) if path.is_file()]
+    return max(times, default=0), False
 
 
 def build(formats: Iterable[str], content_dir: Path, settings: Settings, option_values: dict[str, Any],
@@ -45,7 +54,7 @@ def build(formats: Iterable[str], content_dir: Path, settings: Settings, option_
     recover(out_dir)
     options = {renderer.filename: options_for(renderer, option_values) for renderer in renderers}
     keys = {renderer.filename: cache_key(settings, options[renderer.filename]) for renderer in renderers}
-    freshness = Freshness(out_dir, tree_digest(content_dir, settings.templates_dir))
+    freshness = Freshness(out_dir, content_digest(content_dir) + tree_digest(settings.templates_dir))
     settings = dataclasses.replace(settings, cache_dir=freshness.folder)
     stale = [renderer for renderer in renderers if not freshness.is_fresh(renderer.filename, keys[renderer.filename])]
     rendered: dict[str, bytes] = {}

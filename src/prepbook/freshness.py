@@ -12,17 +12,34 @@ from pathlib import Path
 
 from prepbook import __version__
 from prepbook.output import write_atomic
+from prepbook.sources import Unreadable, read_source, scan
 
 CACHE_FOLDER = ".prepbook-cache"
 
 
-def tree_digest(*folders: Path) -> str:
+def tree_digest(folder: Path) -> str:
+    """Every file under a folder of the project's own (the templates), by content."""
     digest = hashlib.sha256()
-    for folder in folders:
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                digest.update(str(path.relative_to(folder)).encode() + b"\0")
-                digest.update(hashlib.sha256(path.read_bytes()).digest())
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            digest.update(str(path.relative_to(folder)).encode() + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def content_digest(content_dir: Path) -> str:
+    """Exactly what loading the bank reads, under the loader's rules: a link out of the content folder or an
+    oversized file is named, never read, and a file the loader does not read does not count."""
+    digest = hashlib.sha256()
+    layout = scan(content_dir)
+    for path, message in layout.misplaced:
+        digest.update(f"{path.relative_to(content_dir)}\0{message}\0".encode())
+    for path in layout.files(content_dir):
+        digest.update(str(path.relative_to(content_dir)).encode() + b"\0")
+        try:
+            digest.update(hashlib.sha256(read_source(path, content_dir)).digest())
+        except Unreadable as refused:
+            digest.update(str(refused).encode())
     return digest.hexdigest()
 
 

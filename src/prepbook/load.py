@@ -14,11 +14,8 @@ from pydantic import BaseModel, ValidationError
 from prepbook.bank import Bank, Source, number
 from prepbook.errors import ContentError, Problem, display_path
 from prepbook.models import Book, Question
+from prepbook.sources import BOOK_FILE, Unreadable, modified, read_source, scan
 from prepbook.yamlread import Document, Position, YamlProblem, read_yaml
-
-BOOK_FILE = "book.yaml"
-RECORD_SUFFIXES = (".yaml", ".yml")
-MAX_FILE_BYTES = 1024 * 1024
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -38,16 +35,19 @@ def load_bank(content_dir: Path) -> Bank:
     """Load and check the whole bank; raise ContentError listing every problem found."""
     found = _Collector()
     book_path = content_dir / BOOK_FILE
-    book_doc = _read_document(book_path, found, inside=content_dir)
+    book_doc = _read_document(book_path, found, content_dir)
     book = _validate(Book, book_doc, book_path, found) if book_doc else None
 
     records: dict[str, list[tuple[Path, Question, Document]]] = {}
-    folders = _scan(content_dir, found)
+    layout = scan(content_dir)
+    for path, message in layout.misplaced:
+        found.add(path, message)
+    folders = layout.topics
     # Book order, so that "also used by" names the record a reader meets first.
     reading_order = {topic.id: index for index, topic in enumerate(book.topics)} if book else {}
     for topic_id, files in sorted(folders.items(), key=lambda item: (reading_order.get(item[0], len(reading_order)), item[0])):
         for path in files:
-            doc = _read_document(path, found, inside=content_dir)
+            doc = _read_document(path, found, content_dir)
             record = _validate(Question, doc, path, found) if doc else None
             if record is not None and doc is not None:
                 records.setdefault(topic_id, []).append((path, record, doc))
@@ -58,66 +58,23 @@ def load_bank(content_dir: Path) -> Bank:
 
     if found.problems or book is None:
         raise ContentError(found.problems)
-    book_modified = _modified(book_path)
+    # A topic folder's time changes when a record is added, removed or renamed in it, which renumbers its questions.
+    book_modified = modified(book_path)
     return number(book, {
-        topic: [Source(path, record, max(_modified(path), _modified(path.parent), book_modified))
+        topic: [Source(path, record, max(modified(path), modified(path.parent), book_modified))
                 for path, record, _ in items]
         for topic, items in records.items()})
 
 
-def _modified(path: Path) -> int:
-    """A file's modification time; a topic folder's changes when a record is added, removed or renamed in it,
-    which renumbers its questions."""
-    return int(path.stat().st_mtime)
 
 
-def _scan(content_dir: Path, found: _Collector) -> dict[str, list[Path]]:
-    """Topic folder name → its record files, sorted by file name (the reading order within a topic)."""
-    inside = content_dir.resolve()
-    folders: dict[str, list[Path]] = {}
-    for child in sorted(content_dir.iterdir()):
-        if child.name.startswith("."):
-            continue
-        if child.is_dir():
-            folders[child.name] = []
-            if not child.resolve().is_relative_to(inside):
-                found.add(child, "symbolic link points outside the content folder")
-                continue
-            for path in sorted(child.iterdir()):
-                if path.name.startswith("."):
-                    continue
-                if path.is_dir() and not path.name.lower().endswith(RECORD_SUFFIXES):
-                    found.add(path, "sub-folders are not read: a record belongs directly in its topic folder")
-                elif path.name.lower().endswith(RECORD_SUFFIXES):
-                    folders[child.name].append(path)
-        elif child.name.lower().endswith(RECORD_SUFFIXES) and child.name != BOOK_FILE:
-            found.add(child, "a record belongs in a topic folder: content/<topic>/<name>.yaml")
-    return folders
 
-
-def _read_document(path: Path, found: _Collector, *, inside: Path | None = None) -> Document | None:
+def _read_document(path: Path, found: _Collector, content_dir: Path) -> Document | None:
     """The file's YAML with positions, or None after recording why it cannot be read."""
     try:
-        if path.is_symlink() and inside is not None and not path.resolve().is_relative_to(inside.resolve()):
-            found.add(path, "symbolic link points outside the content folder")
-            return None
-        if not path.exists():
-            found.add(path, "broken symbolic link" if path.is_symlink() else "file not found")
-            return None
-        if path.is_dir():
-            found.add(path, "is a directory, expected a YAML file")
-            return None
-        if not path.is_file():  # a pipe or a device would block or never end
-            found.add(path, "is not a regular file")
-            return None
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            found.add(path, f"file is {size:,} bytes, over the limit of {MAX_FILE_BYTES:,}")
-            return None
-        with path.open("rb") as stream:  # bounded even if the file grew after the size check
-            raw = stream.read(MAX_FILE_BYTES + 1)
-    except OSError as error:
-        found.add(path, f"cannot read: {error.strerror or error}")
+        raw = read_source(path, content_dir)
+    except Unreadable as refused:
+        found.add(path, str(refused))
         return None
     try:
         text = raw.decode("utf-8")

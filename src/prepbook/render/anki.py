@@ -31,6 +31,7 @@ from prepbook.markup import markdown_to_html
 from prepbook.models import SECTIONS
 from prepbook.render import NoOptions, Settings
 from prepbook.render.templating import render_template
+from prepbook.sources import modified
 
 # Append only, never rename, remove or reorder: see the module docstring. Question first: Anki's sort field.
 FIELDS: tuple[str, ...] = (
@@ -177,7 +178,7 @@ def _package_time(decks: list[genanki.Deck], settings: Settings) -> int:
         return settings.source_date
     templates = (settings.templates_dir / name for name in (FRONT_TEMPLATE, BACK_TEMPLATE, CSS_FILE))
     return max(settings.source_date, *(note.mod for deck in decks for note in deck.notes),
-               *(int(path.stat().st_mtime) for path in templates))
+               *(modified(path) for path in templates))
 
 
 def _package(package: genanki.Package, timestamp: int) -> bytes:

@@ -1,0 +1,87 @@
+"""Which files make up a bank, and reading them: one set of rules for the loader and for the freshness check.
+
+A bank is `book.yaml` and the record files directly in each topic folder. A file is read only if it is a
+regular file inside the content folder (a symbolic link may point elsewhere inside it, never out) and no
+larger than MAX_FILE_BYTES: content is untrusted, and a link to a device or a huge file elsewhere must cost
+nothing, whether the bank is being loaded or only checked for changes.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+BOOK_FILE = "book.yaml"
+RECORD_SUFFIXES = (".yaml", ".yml")
+MAX_FILE_BYTES = 1024 * 1024
+
+
+class Unreadable(Exception):
+    """A source file the rules refuse to read; the message says why, for the author."""
+
+
+@dataclass
+class Layout:
+    """The bank's files as found on disk, before any is read."""
+
+    topics: dict[str, list[Path]] = field(default_factory=dict)  # folder name → record files, by name
+    misplaced: list[tuple[Path, str]] = field(default_factory=list)  # what is where no bank file may be, and why
+
+    def files(self, content_dir: Path) -> list[Path]:
+        """book.yaml and every record file, in a fixed order."""
+        return [content_dir / BOOK_FILE, *(path for paths in self.topics.values() for path in paths)]
+
+
+def scan(content_dir: Path) -> Layout:
+    """The topic folders and their record files, sorted by name (the reading order within a topic)."""
+    inside = content_dir.resolve()
+    layout = Layout()
+    for child in sorted(content_dir.iterdir()):
+        if child.name.startswith("."):
+            continue
+        if child.is_dir():
+            layout.topics[child.name] = []
+            if not child.resolve().is_relative_to(inside):
+                layout.misplaced.append((child, "symbolic link points outside the content folder"))
+                continue
+            for path in sorted(child.iterdir()):
+                if path.name.startswith("."):
+                    continue
+                if path.is_dir() and not path.name.lower().endswith(RECORD_SUFFIXES):
+                    layout.misplaced.append(
+                        (path, "sub-folders are not read: a record belongs directly in its topic folder"))
+                elif path.name.lower().endswith(RECORD_SUFFIXES):
+                    layout.topics[child.name].append(path)
+        elif child.name.lower().endswith(RECORD_SUFFIXES) and child.name != BOOK_FILE:
+            layout.misplaced.append((child, "a record belongs in a topic folder: content/<topic>/<name>.yaml"))
+    return layout
+
+
+def read_source(path: Path, content_dir: Path) -> bytes:
+    """The file's bytes, or Unreadable with the reason the rules refuse it."""
+    try:
+        if path.is_symlink() and not path.resolve().is_relative_to(content_dir.resolve()):
+            raise Unreadable("symbolic link points outside the content folder")
+        if not path.exists():
+            raise Unreadable("broken symbolic link" if path.is_symlink() else "file not found")
+        if path.is_dir():
+            raise Unreadable("is a directory, expected a YAML file")
+        if not path.is_file():  # a pipe or a device would block or never end
+            raise Unreadable("is not a regular file")
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise Unreadable(f"file is {size:,} bytes, over the limit of {MAX_FILE_BYTES:,}")
+        with path.open("rb") as stream:  # bounded even if the file grew after the size check
+            return stream.read(MAX_FILE_BYTES + 1)
+    except RuntimeError:  # what pathlib raises for links that point at each other
+        raise Unreadable("symbolic link loop: the link leads back to itself") from None
+    except OSError as error:
+        raise Unreadable(f"cannot read: {error.strerror or error}") from error
+
+
+def modified(path: Path) -> int:
+    """When the file last changed, never later than now: a file dated in the future (a clock that ran ahead, a
+    checkout from such a machine) would otherwise put that date on the cover and on every note, and Anki would
+    then refuse every later edit as older than the copy it has."""
+    return min(int(path.stat().st_mtime), int(time.time()))
