@@ -13,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from prepbook.bank import Bank, Source, number
 from prepbook.errors import ContentError, Problem, display_path
+from prepbook.markup import parse, plain_text
 from prepbook.models import Book, Question
 from prepbook.sources import BOOK_FILE, Unreadable, modified, read_source, scan
 from prepbook.yamlread import Document, Position, YamlProblem, read_yaml
@@ -198,14 +199,15 @@ def _normalised_question(text: str) -> str:
 
 def _check_cross_references(records: list[tuple[Path, Question, Document]], found: _Collector) -> None:
     first_by_id: dict[str, Path] = {}
-    first_by_question: dict[str, Path] = {}
+    first_by_question: dict[tuple[str, str | None], Path] = {}
     for path, record, doc in records:
         if record.id in first_by_id:
             found.add(path, f"duplicate id {record.id!r}, also used by {display_path(first_by_id[record.id])}",
                       field="id", at=doc.position(("id",)))
         else:
             first_by_id[record.id] = path
-        normalised = _normalised_question(record.question)
+        # A coding exercise's question ("What does this print?") repeats; its prompt, the code, tells it apart.
+        normalised = (_normalised_question(plain_text(parse(record.question))), record.prompt)
         if normalised in first_by_question:
             found.add(path, f"same question as {display_path(first_by_question[normalised])}", field="question",
                       at=doc.position(("question",)))

@@ -1,4 +1,9 @@
-"""Answer-section Markdown → safe HTML, one parser and one sanitiser shared by every HTML output."""
+"""Content Markdown → one tree, and the tree → safe HTML: one parser and one sanitiser for every output.
+
+Questions, prompts and answer sections are parsed once into markdown-it's syntax tree (CommonMark, GFM tables
+and strikethrough); each output walks that tree with a writer of its own, as Sphinx's writers walk the doctree.
+The tree is faithful to the source, raw HTML and images included: what is safe to show is each writer's call.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,27 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 import nh3
-from markdown_it_pyrs import MarkdownIt
+from markdown_it_pyrs import MarkdownIt, Node
+
+_tree_parser = MarkdownIt("commonmark").enable_many(["table", "strikethrough"])
+
+
+def parse(markdown: str) -> Node:
+    """The syntax tree of a piece of content Markdown. Nodes carry `name`, `meta` (content, url, info...),
+    `children` and `srcmap` (offsets into `markdown`)."""
+    return _tree_parser.tree(markdown)
+
+
+def plain_text(node: Node) -> str:
+    """The text a reader sees in `node`, markup dropped: for PDF bookmarks, running heads, duplicate checks."""
+    if node.name in ("text", "text_special", "code_block", "fence"):
+        return str(node.meta.get("content", ""))
+    if node.name in ("softbreak", "hardbreak"):
+        return " "
+    if node.name in ("html_inline", "html_block"):
+        return ""
+    return "".join(plain_text(child) for child in node.children)
+
 
 # markdown-it's CommonMark rules, in Rust: ten times faster than markdown-it-py, with the same output,
 # which matters when a thousand questions' five sections are rendered on every build.

@@ -14,6 +14,7 @@ SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
 PlainText = Annotated[str, StringConstraints(min_length=1)]
 Markdown = Annotated[str, StringConstraints(min_length=1)]
+InlineMarkdown = Annotated[str, StringConstraints(min_length=1)]  # one paragraph's worth: code spans, emphasis
 
 
 class StrictModel(BaseModel):
@@ -75,7 +76,11 @@ class Question(StrictModel):
     """One question record: one YAML file under content/<topic>/."""
 
     id: Slug = Field(description="Stable identity for every output (Anki GUID, anchors). Never change it.")
-    question: PlainText = Field(description="The question, plain text, shown literally.")
+    question: InlineMarkdown = Field(
+        description="The question, in inline Markdown (`code`, *emphasis*): shown as the question's heading.")
+    prompt: Markdown | None = Field(
+        default=None, description="Optional: what the question asks about, shown under it and on the card's front "
+                                  "(the code to read, the table to interpret), in Markdown.")
     difficulty: Difficulty
     tags: list[Slug] = Field(default_factory=list, description="Lowercase slugs.")
     see_also: list[Slug] = Field(default_factory=list, description="Ids of related records.")
