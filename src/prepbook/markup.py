@@ -7,11 +7,20 @@ The tree is faithful to the source, raw HTML and images included: what is safe t
 
 from __future__ import annotations
 
-from functools import lru_cache
+import re
 from urllib.parse import urlsplit
 
 import nh3
 from markdown_it_pyrs import MarkdownIt, Node
+from pygments.token import STANDARD_TYPES
+
+# Where a link in content may lead: web pages and mail. A relative or local target would be resolved against the
+# output's own folder (in the PDF, `/etc/passwd` would become a file: link).
+LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+# Raw HTML an author may use, written without attributes; any other tag is shown as the text that was typed.
+SAFE_INLINE_TAGS = frozenset({"sub", "sup", "br", "kbd", "mark", "details", "summary"})
+# One tag of the safe set, as typed: no attributes (an attribute is how HTML turns active), optional "/".
+SAFE_TAG = re.compile(r"<(/?)(%s)\s*/?>" % "|".join(sorted(SAFE_INLINE_TAGS)), re.IGNORECASE)
 
 _tree_parser = MarkdownIt("commonmark").enable_many(["table", "strikethrough"])
 
@@ -29,31 +38,30 @@ def plain_text(node: Node) -> str:
     if node.name in ("softbreak", "hardbreak"):
         return " "
     if node.name in ("html_inline", "html_block"):
-        return ""
+        # Shown as typed, unless it is a tag of the safe set.
+        return SAFE_TAG.sub("", str(node.meta.get("content", "")))
     return "".join(plain_text(child) for child in node.children)
 
 
-# markdown-it's CommonMark rules, in Rust: ten times faster than markdown-it-py, with the same output,
-# which matters when a thousand questions' five sections are rendered on every build.
-# Left out on purpose: html_block and html_inline, so raw HTML in content is rendered as visible text and
-# never passed through; image, so content cannot make a renderer fetch a file or URL.
-_parser = MarkdownIt("zero").enable_many([
-    "blockquote", "code", "fence", "heading", "hr", "lheading", "list", "paragraph", "reference",
-    "autolink", "backticks", "emphasis", "entity", "escape", "link", "newline",
-])
-
 _ALLOWED_TAGS = {
-    "p", "em", "strong", "code", "pre", "ul", "ol", "li", "a", "blockquote",
-    "h1", "h2", "h3", "h4", "h5", "h6", "hr", "br",
+    "p", "em", "strong", "del", "code", "pre", "ul", "ol", "li", "a", "blockquote",
+    "h1", "h2", "h3", "h4", "h5", "h6", "hr", "br", "wbr", "span", "div",
+    "table", "thead", "tbody", "tr", "th", "td", *SAFE_INLINE_TAGS,
 }
-_ALLOWED_ATTRIBUTES = {"a": {"href"}, "ol": {"start"}, "code": {"class"}}
-_ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+_ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
 
 
-@lru_cache(maxsize=None)
-def markdown_to_html(markdown: str) -> str:
-    """Render CommonMark and sanitise the result: no script, handler, frame, style, remote resource."""
-    return sanitise(_parser.render(markdown))
+# Highlighted code is made of spans with Pygments' short class names behind this prefix, so the stylesheets can
+# colour token groups with [class^="hl-k"] (keywords), "hl-s" (strings), "hl-c" (comments) and so on.
+HIGHLIGHT_PREFIX = "hl-"
+_ALIGNED = {f"align-{side}" for side in ("left", "center", "right")}
+_ALLOWED_CLASSES = {
+    "span": {f"{HIGHLIGHT_PREFIX}{name}" for name in STANDARD_TYPES.values() if name},
+    "div": {"table-wrap"},
+    "table": {f"columns-{count}" for count in range(1, 9)},
+    "th": _ALIGNED,
+    "td": _ALIGNED,
+}
 
 
 def sanitise(html: str) -> str:
@@ -62,7 +70,8 @@ def sanitise(html: str) -> str:
         html,
         tags=_ALLOWED_TAGS,
         attributes=_ALLOWED_ATTRIBUTES,
-        url_schemes=_ALLOWED_URL_SCHEMES,
+        allowed_classes=_ALLOWED_CLASSES,
+        url_schemes=set(LINK_SCHEMES),
         attribute_filter=_only_absolute_links,
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
@@ -70,8 +79,7 @@ def sanitise(html: str) -> str:
 
 
 def _only_absolute_links(tag: str, attribute: str, value: str) -> str | None:
-    """Keep only links to web pages and mail: nh3 lets relative URLs through, and a renderer resolves
-    those against its own folder (in the PDF, `/etc/passwd` would become a file: link)."""
-    if tag == "a" and attribute == "href" and urlsplit(value).scheme.lower() not in _ALLOWED_URL_SCHEMES:
+    """Keep only links to LINK_SCHEMES: nh3 lets relative URLs through."""
+    if tag == "a" and attribute == "href" and urlsplit(value).scheme.lower() not in LINK_SCHEMES:
         return None
     return value

@@ -27,9 +27,9 @@ import genanki
 
 from prepbook.bank import Bank, Entry
 from prepbook.errors import BuildError
-from prepbook.markup import markdown_to_html
 from prepbook.models import SECTIONS
 from prepbook.render import NoOptions, Settings
+from prepbook.render.html_writer import inline_markdown_to_html, markdown_to_html
 from prepbook.render.templating import render_template
 from prepbook.sources import modified
 
@@ -141,7 +141,9 @@ def _note(entry: Entry, model: genanki.Model, mod: int) -> _TimedNote:
     record = entry.record
     answer = record.answer
     values = {
-        "Question": _escaped(record.question),
+        # The prompt goes into the question's field: a new field would freeze every learner's notes.
+        "Question": inline_markdown_to_html(record.question) + (
+            f'\n<div class="prompt">{markdown_to_html(record.prompt)}</div>' if record.prompt else ""),
         **{section.anki_field: markdown_to_html(answer.text(section)) for section in SECTIONS},
         "Topic": _escaped(entry.topic.title),
         "Difficulty": record.difficulty.value,

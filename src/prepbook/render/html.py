@@ -10,9 +10,9 @@ from markupsafe import Markup
 
 from prepbook import __version__
 from prepbook.bank import Bank
-from prepbook.markup import markdown_to_html
 from prepbook.models import SECTIONS
 from prepbook.render import Paper, Settings, option
+from prepbook.render.html_writer import inline_markdown_to_html, markdown_to_html
 from prepbook.render.templating import render_template
 
 TEMPLATE = "handbook.html.j2"
@@ -65,12 +65,14 @@ def handbook_html(bank: Bank, settings: Settings, options: HandbookOptions, port
     contents and index; `stamped` leaves footers and see-also page numbers to be stamped on later."""
     context = handbook_context(bank, settings, options)
     context.update(portion=portion or Portion.whole(bank), pages=pages, stamped=stamped)
-    return render_template(settings.templates_dir, TEMPLATE, context, filters={"markdown": _markdown_filter})
+    return render_template(settings.templates_dir, TEMPLATE, context, filters=_FILTERS)
 
 
-def _markdown_filter(markdown: str) -> Markup:
-    # Safe to mark: markdown_to_html escapes raw HTML and sanitises what the parser produced.
-    return Markup(markdown_to_html(markdown))
+# Safe to mark: the writer escapes raw HTML and the sanitiser passes only its allow-list.
+_FILTERS = {
+    "markdown": lambda markdown: Markup(markdown_to_html(markdown)),
+    "inline_markdown": lambda markdown: Markup(inline_markdown_to_html(markdown)),
+}
 
 
 class HtmlRenderer:

@@ -1,0 +1,160 @@
+"""Real answers: tables, highlighted code, safe inline HTML, prompts and long words, read back from real outputs.
+
+The fixture bank tests/fixtures/rich is written the way public banks are: a GFM table, a fenced code block with a
+language, <kbd>, <sub>, <details>, a question with code spans, coding exercises that share their question and
+differ by their prompt, and a 300-character identifier in a short answer and a table cell.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pypdf
+import pytest
+from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+from click.testing import CliRunner
+
+from prepbook.cli import main
+from prepbook.errors import ContentError
+from prepbook.load import load_bank
+from prepbook.render.anki import FIELDS
+from tests.conftest import FIXED_DATE, ROOT, TEMPLATES, BankWriter, record
+
+RICH = ROOT / "tests" / "fixtures" / "rich"
+LONG_WORD = "averyveryverylongidentifier" * 11 + "end"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("rich") / "build"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", str(FIXED_DATE))
+        result = CliRunner().invoke(main, ["build", "pdf", "anki", "html", "--jobs", "1", "--content", str(RICH),
+                                           "--templates", str(TEMPLATES), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_coding_exercises_with_the_same_question_and_different_prompts_validate() -> None:
+    bank = load_bank(RICH)
+    assert [entry.record.question for entry in bank.entries].count("What is the output of the code below?") == 2
+
+
+def test_same_question_and_same_prompt_is_still_a_duplicate(write_bank: BankWriter) -> None:
+    prompt = "```js\nconsole.log(1)\n```"
+    content = write_bank({"topic": [record("first", question="What prints?", prompt=prompt),
+                                    record("second", question="What prints?", prompt=prompt)]})
+    with pytest.raises(ContentError) as raised:
+        load_bank(content)
+    (problem,) = raised.value.problems
+    assert problem.path.endswith("001-second.yaml") and problem.message.startswith("same question as ")
+
+
+# --- PDF ----------------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def pdf_text(built: Path) -> str:
+    reader = pypdf.PdfReader(built / "handbook.pdf")
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+@pytest.mark.weasyprint
+def test_pdf_shows_tables_code_and_inline_html_rendered_not_as_source(pdf_text: str) -> None:
+    for source in ("|---", "| Mutates", "<sub>", "<kbd>", "<details>", "<summary>", "<br/>", "```", "`slice`"):
+        assert source not in pdf_text, source
+    flat = " ".join(pdf_text.split())
+    assert "What is the difference between slice and splice?" in flat
+    assert "Mutates no yes" in flat  # a table row, cell after cell
+    assert "const b = a.slice(1); // [2, 3]" in flat
+    # Tags outside the safe set, or with attributes, are shown as typed.
+    assert '<span onclick="x()">span</span>' in flat and "<b>bold</b>" in flat
+
+
+@pytest.mark.weasyprint
+def test_pdf_prints_a_prompt_under_its_question(pdf_text: str) -> None:
+    flat = " ".join(pdf_text.split())
+    for number, keyword, answer in (("1.2", "var", "It prints 3 three times"), ("1.3", "let", "It prints 0, 1, 2")):
+        question = flat.index(f"{number} What is the output of the code below?")
+        prompt = flat.index(f"for ({keyword} i = 0; i < 3; i++) setTimeout(() => console.log(i));")
+        assert question < prompt < flat.index(answer)
+
+
+def _text_boxes(box: Any) -> Iterator[Any]:
+    from weasyprint.formatting_structure.boxes import TextBox
+
+    if isinstance(box, TextBox):
+        yield box
+    for child in getattr(box, "children", ()):
+        yield from _text_boxes(child)
+
+
+@pytest.mark.weasyprint
+def test_every_piece_of_a_300_character_word_lands_inside_the_page_box(built: Path) -> None:
+    import weasyprint
+
+    from prepbook.render.fetcher import ProjectFetcher
+
+    document = weasyprint.HTML(filename=str(built / "handbook.html"), base_url=TEMPLATES.as_uri() + "/",
+                               url_fetcher=ProjectFetcher([TEMPLATES])).render()
+    pieces = 0
+    for page in document.pages:
+        page_box = page._page_box
+        right = page_box.content_box_x() + page_box.width
+        for box in _text_boxes(page_box):
+            piece = box.text.replace("\u200b", "").replace("\u00ad", "").rstrip("-\u2010")
+            if len(piece) >= 6 and piece in LONG_WORD:
+                pieces += 1
+                assert box.position_x >= page_box.content_box_x() - 0.5, box.text
+                assert box.position_x + box.width <= right + 0.5, (box.text, box.position_x + box.width, right)
+    # In the short answer and in the table cell, several lines each.
+    assert pieces >= 6
+
+
+# --- Anki ---------------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def notes(built: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, dict[str, str]]]:
+    collection = Collection(str(tmp_path_factory.mktemp("anki") / "collection.anki2"))
+    try:
+        collection.import_anki_package(ImportAnkiPackageRequest(package_path=str(built / "deck.apkg"),
+                                                                options=ImportAnkiPackageOptions()))
+        fields = {}
+        for note_id in collection.find_notes(""):
+            note = collection.get_note(note_id)
+            fields[note["RecordId"]] = dict(note.items())
+        yield fields
+    finally:
+        collection.close()
+
+
+def test_deck_note_type_keeps_its_fields(notes: dict[str, dict[str, str]]) -> None:
+    assert all(list(fields) == list(FIELDS) for fields in notes.values())
+
+
+def test_deck_fields_hold_a_table_and_highlighted_code(notes: dict[str, dict[str, str]]) -> None:
+    fields = notes["slice-vs-splice"]
+    assert '<div class="table-wrap"><table' in fields["DeepDive"]
+    assert '<th class="align-center"><code>slice()</code></th>' in fields["DeepDive"]
+    assert '<td class="align-center"><code>a | b</code></td>' in fields["DeepDive"]
+    assert re.search(r'<pre><code><span class="hl-k\w*">const</span>', fields["Example"])
+    assert "<kbd>Ctrl</kbd>" in fields["DeepDive"] and "x<sub>i</sub>" in fields["DeepDive"]
+    assert "<details>" in fields["Mistakes"] and "<summary>Answer</summary>" in fields["Mistakes"]
+    assert "&lt;span onclick=\"x()\"&gt;" in fields["Mistakes"] and "<span onclick" not in fields["Mistakes"]
+    assert fields["Question"] == "What is the difference between <code>slice</code> and <code>splice</code>?"
+
+
+def test_deck_puts_the_prompt_into_the_question_field(notes: dict[str, dict[str, str]]) -> None:
+    question = notes["output-closure"]["Question"]
+    assert question.startswith("What is the output of the code below?\n<div class=\"prompt\"><pre><code>")
+    assert "setTimeout" in question and "console" in question
+
+
+def test_html_preview_prints_tables_as_tables(built: Path) -> None:
+    document = (built / "handbook.html").read_text(encoding="utf-8")
+    assert document.count("<table") == 1 and "|---" not in document
+    assert document.count('class="prompt"') == 2
