@@ -3,8 +3,8 @@
 The corpus is tests/fixtures/hostile/: one record per attack vector, the vector in the question and, on a line of
 its own and inside a sentence ("Before <vector> after."), in all five answer sections; every vector also sits in
 book.yaml's subtitle, author and topic description, and the title carries the ones aimed at the HTML head and the
-stylesheet. It is built once into every format, with every URL the PDF renderer asked for recorded, and each output
-is read back the way its consumer reads it: pypdf, the real Anki library, a GFM renderer.
+stylesheet. It is built into every format, the PDF in a build of its own that records every URL the renderer asked
+for, and each output is read back the way its consumer reads it: pypdf, the real Anki library, a GFM renderer.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 import cmarkgfm
@@ -30,12 +31,15 @@ from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPack
 from click.testing import CliRunner
 from cmarkgfm.cmark import Options
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
-from weasyprint.urls import URLFetcherResponse
 
 from prepbook.cli import main
 from prepbook.render.anki import FIELDS
-from prepbook.render.fetcher import ProjectFetcher
 from tests.conftest import FIXED_DATE, ROOT, TEMPLATES, BankWriter, record
+
+if TYPE_CHECKING:
+    from weasyprint.urls import URLFetcherResponse
+
+    from prepbook.render.fetcher import ProjectFetcher
 
 HOSTILE = ROOT / "tests" / "fixtures" / "hostile"
 
@@ -154,38 +158,60 @@ def test_fixture_carries_every_vector_in_every_field() -> None:
             assert records[record_id]["answer"][section] == f"{vector}\n\nBefore {vector} after.\n"
 
 
+def build_corpus(out: Path, *formats: str) -> None:
+    """Build the corpus at the fixed date in this process (jobs=1), where a patched fetcher sees every request."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", str(FIXED_DATE))
+        result = CliRunner().invoke(main, ["build", *formats, "--jobs", "1", "--content", str(HOSTILE),
+                                           "--templates", str(TEMPLATES), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The build folder holding the corpus as a deck, a cheat-sheet and the handbook's HTML: no WeasyPrint in it."""
+    out = tmp_path_factory.mktemp("hostile") / "build"
+    build_corpus(out, "anki", "md", "html")
+    return out
+
+
+@pytest.fixture(scope="module")
+def project_fetcher() -> type[ProjectFetcher]:
+    # Imported here, not at the top: the fetcher imports WeasyPrint, which the deck and sheet tests must not need.
+    from prepbook.render.fetcher import ProjectFetcher
+
+    return ProjectFetcher
+
+
 @dataclass(frozen=True)
-class Built:
+class PdfBuild:
     out: Path
     requested: list[str]  # every URL any ProjectFetcher was asked for during the build
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    """The corpus built into every format in one process (jobs=1), recording what the PDF renderer fetched."""
-    out = tmp_path_factory.mktemp("hostile") / "build"
+def pdf_build(tmp_path_factory: pytest.TempPathFactory, project_fetcher: type[ProjectFetcher]) -> PdfBuild:
+    """The corpus built into the PDF in this process (jobs=1), recording every URL the renderer asked for."""
+    out = tmp_path_factory.mktemp("hostile-pdf") / "build"
     requested: list[str] = []
-    fetch = ProjectFetcher.fetch
+    fetch = project_fetcher.fetch
 
     def recording_fetch(self: ProjectFetcher, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         requested.append(url)
         return fetch(self, url, headers)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(ProjectFetcher, "fetch", recording_fetch)
-        patch.setenv("SOURCE_DATE_EPOCH", str(FIXED_DATE))
-        result = CliRunner().invoke(main, ["build", "all", "html", "--jobs", "1", "--content", str(HOSTILE),
-                                           "--templates", str(TEMPLATES), "--out", str(out)])
-    assert result.exit_code == 0, result.output
-    return Built(out, requested)
+        patch.setattr(project_fetcher, "fetch", recording_fetch)
+        build_corpus(out, "pdf")
+    return PdfBuild(out, requested)
 
 
 # --- PDF ----------------------------------------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
-def pdf(built: Built) -> pypdf.PdfReader:
-    return pypdf.PdfReader(built.out / "handbook.pdf")
+def pdf(pdf_build: PdfBuild) -> pypdf.PdfReader:
+    return pypdf.PdfReader(pdf_build.out / "handbook.pdf")
 
 
 @pytest.fixture(scope="module")
@@ -193,9 +219,9 @@ def pdf_text(pdf: pypdf.PdfReader) -> str:
     return flat("\n".join(page.extract_text() for page in pdf.pages))
 
 
-def test_pdf_renderer_asked_only_for_files_in_the_templates_folder(built: Built) -> None:
-    assert built.requested, "the recording fetcher saw nothing: the build did not go through ProjectFetcher"
-    for url in built.requested:
+def test_pdf_renderer_asked_only_for_files_in_the_templates_folder(pdf_build: PdfBuild) -> None:
+    assert pdf_build.requested, "the recording fetcher saw nothing: the build did not go through ProjectFetcher"
+    for url in pdf_build.requested:
         parts = urlsplit(url)
         assert parts.scheme == "file" and parts.netloc == "", url
         assert Path(unquote(parts.path)).resolve().is_relative_to(TEMPLATES.resolve()), url
@@ -263,8 +289,8 @@ def test_pdf_has_no_link_to_scheme(pdf: pypdf.PdfReader, scheme: str) -> None:
     assert [uri for uri in uris if uri.lower().startswith(scheme)] == []
 
 
-def test_pdf_has_no_script_or_launch_action(built: Built, pdf: pypdf.PdfReader) -> None:
-    data = (built.out / "handbook.pdf").read_bytes()
+def test_pdf_has_no_script_or_launch_action(pdf_build: PdfBuild, pdf: pypdf.PdfReader) -> None:
+    data = (pdf_build.out / "handbook.pdf").read_bytes()
     for name in (b"/JS", b"/JavaScript", b"/Launch"):
         assert name not in data
     names = {str(key) for item in _pdf_objects(pdf) for key in item} | \
@@ -272,8 +298,8 @@ def test_pdf_has_no_script_or_launch_action(built: Built, pdf: pypdf.PdfReader) 
     assert names.isdisjoint({"/JS", "/JavaScript", "/Launch", "/AA", "/OpenAction", "/SubmitForm"})
 
 
-def test_handbook_html_has_only_its_own_stylesheet_and_no_active_content(built: Built) -> None:
-    document = (built.out / "handbook.html").read_text(encoding="utf-8")
+def test_handbook_html_has_only_its_own_stylesheet_and_no_active_content(built: Path) -> None:
+    document = (built / "handbook.html").read_text(encoding="utf-8")
     head, body = document.split("<body", 1)
     # The template's one <style> is the head's only active element: the title's "</style>" did not end it early.
     assert [tag for tag in Markup(head).elements() if tag != "meta"] == ["style"]
@@ -296,10 +322,10 @@ class ImportedDeck:
 
 
 @pytest.fixture(scope="module")
-def deck(built: Built, tmp_path_factory: pytest.TempPathFactory) -> ImportedDeck:
+def deck(built: Path, tmp_path_factory: pytest.TempPathFactory) -> ImportedDeck:
     folder = tmp_path_factory.mktemp("anki")
     package = folder / "deck.apkg"
-    shutil.copyfile(built.out / "deck.apkg", package)
+    shutil.copyfile(built / "deck.apkg", package)
     col = Collection(str(folder / "collection.anki2"))
     try:
         col.import_anki_package(ImportAnkiPackageRequest(package_path=str(package),
@@ -358,8 +384,8 @@ def test_anki_evaluates_no_template_syntax_from_content(deck: ImportedDeck) -> N
 
 
 @pytest.fixture(scope="module", params=sorted(GFM_EXTENSIONS))
-def cheatsheet(built: Built, request: pytest.FixtureRequest) -> Markup:
-    markdown = (built.out / "cheatsheet.md").read_text(encoding="utf-8")
+def cheatsheet(built: Path, request: pytest.FixtureRequest) -> Markup:
+    markdown = (built / "cheatsheet.md").read_text(encoding="utf-8")
     return Markup(cmarkgfm.markdown_to_html_with_extensions(
         markdown, options=Options.CMARK_OPT_UNSAFE, extensions=GFM_EXTENSIONS[request.param]))
 
@@ -405,8 +431,8 @@ def root(tmp_path: Path) -> Path:
     return templates
 
 
-def test_fetcher_serves_a_file_inside_the_root(root: Path) -> None:
-    fetcher = ProjectFetcher([root])
+def test_fetcher_serves_a_file_inside_the_root(root: Path, project_fetcher: type[ProjectFetcher]) -> None:
+    fetcher = project_fetcher([root])
     url = (root / "fonts" / "body.ttf").as_uri()
     response = fetcher.fetch(url)
     assert response.read() == b"font bytes"
@@ -428,9 +454,10 @@ def _refused_urls(root: Path) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("kind", list(_refused_urls(Path("/r"))))
-def test_fetcher_refuses_and_warns_naming_the_url(root: Path, kind: str, caplog: pytest.LogCaptureFixture) -> None:
+def test_fetcher_refuses_and_warns_naming_the_url(root: Path, kind: str, caplog: pytest.LogCaptureFixture,
+                                                  project_fetcher: type[ProjectFetcher]) -> None:
     url = _refused_urls(root)[kind]
-    fetcher = ProjectFetcher([root])
+    fetcher = project_fetcher([root])
     with caplog.at_level(logging.WARNING, logger="prepbook"), pytest.raises(ValueError, match="refused"):
         fetcher.fetch(url)
     assert [(entry.name, entry.levelno) for entry in caplog.records] == [("prepbook", logging.WARNING)]
@@ -439,7 +466,8 @@ def test_fetcher_refuses_and_warns_naming_the_url(root: Path, kind: str, caplog:
 
 @pytest.mark.parametrize("target", ["file", "folder"])
 def test_fetcher_refuses_a_symlink_inside_the_root_pointing_outside(root: Path, target: str,
-                                                                    caplog: pytest.LogCaptureFixture) -> None:
+                                                                    caplog: pytest.LogCaptureFixture,
+                                                                    project_fetcher: type[ProjectFetcher]) -> None:
     secret = root.parent / "secret.txt"
     if target == "file":
         (root / "fonts" / "linked.ttf").symlink_to(secret)
@@ -447,7 +475,7 @@ def test_fetcher_refuses_a_symlink_inside_the_root_pointing_outside(root: Path, 
     else:
         (root / "linked").symlink_to(root.parent, target_is_directory=True)
         url = (root / "linked" / "secret.txt").as_uri()
-    fetcher = ProjectFetcher([root])
+    fetcher = project_fetcher([root])
     with caplog.at_level(logging.WARNING, logger="prepbook"), pytest.raises(ValueError, match="refused"):
         fetcher.fetch(url)
     assert url in caplog.text
@@ -457,7 +485,8 @@ def test_fetcher_refuses_a_symlink_inside_the_root_pointing_outside(root: Path, 
 
 
 def test_hostile_stylesheet_builds_and_reads_nothing_outside_the_copy(write_bank: BankWriter, tmp_path: Path,
-                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+                                                                      monkeypatch: pytest.MonkeyPatch,
+                                                                      project_fetcher: type[ProjectFetcher]) -> None:
     copy = tmp_path / "my-templates"
     shutil.copytree(TEMPLATES, copy)
     (tmp_path / "hostname").write_text("outside", encoding="utf-8")
@@ -477,7 +506,7 @@ def test_hostile_stylesheet_builds_and_reads_nothing_outside_the_copy(write_bank
 
     requested: list[str] = []
     served: list[str] = []
-    fetch = ProjectFetcher.fetch
+    fetch = project_fetcher.fetch
 
     def recording_fetch(self: ProjectFetcher, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         requested.append(url)
@@ -485,7 +514,7 @@ def test_hostile_stylesheet_builds_and_reads_nothing_outside_the_copy(write_bank
         served.append(url)
         return response
 
-    monkeypatch.setattr(ProjectFetcher, "fetch", recording_fetch)
+    monkeypatch.setattr(project_fetcher, "fetch", recording_fetch)
     content = write_bank({"topic": [record("only-one")]})
     result = CliRunner().invoke(main, ["build", "pdf", "--jobs", "1", "--content", str(content),
                                        "--templates", str(copy), "--out", str(tmp_path / "build")])
