@@ -15,6 +15,8 @@ from prepbook.build import build
 from prepbook.render import Settings
 from tests.conftest import TEMPLATES, record
 
+pytestmark = pytest.mark.weasyprint
+
 FORMATS = ("pdf", "anki", "md")
 
 

@@ -14,12 +14,13 @@ from prepbook.load import load_bank
 from prepbook.models import SECTIONS
 from prepbook.render import Settings
 from prepbook.render.html import handbook_html
-from prepbook.render.layout import lay_out
 from prepbook.render.html import HandbookOptions
 from prepbook.render.pdf import RENDERER, PdfOptions
 
 ONE_JOB = PdfOptions(jobs=1)
 from tests.conftest import record
+
+pytestmark = pytest.mark.weasyprint
 
 A4 = (595, 842)
 LETTER = (612, 792)
@@ -185,6 +186,9 @@ def _layout_lines(page: pypdf.PageObject) -> list[str]:
 
 def _single_pass(bank: Bank, settings: Settings) -> bytes:
     """The whole handbook HTML laid out by WeasyPrint at once: the reference the assembled book must equal."""
+    # Imported here: pytest imports this module even when `-m "not weasyprint"` deselects all of it.
+    from prepbook.render.layout import lay_out
+
     return lay_out(handbook_html(bank, settings, HandbookOptions()), str(settings.templates_dir), settings.source_date).pdf
 
 

@@ -69,6 +69,7 @@ class Site:
         path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
 
 
+# Every test that uses this fixture, or `site`, runs WeasyPrint through it: they carry the weasyprint mark.
 @pytest.fixture(scope="module")
 def prebuilt(tmp_path_factory: pytest.TempPathFactory) -> Site:
     folder = tmp_path_factory.mktemp("prebuilt")
@@ -167,6 +168,7 @@ def _assert_intact(site: Site, before: dict[str, bytes], entries_before: set[Pat
             assert len(pypdf.PdfReader(site.out / path).pages) > 0
 
 
+@pytest.mark.weasyprint
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="watches the build's CPU time in /proc")
 def test_kill_9_while_rendering_leaves_previous_outputs_intact(site: Site) -> None:
     before = site.outputs()
@@ -176,6 +178,7 @@ def test_kill_9_while_rendering_leaves_previous_outputs_intact(site: Site) -> No
     _assert_intact(site, before, entries)
 
 
+@pytest.mark.weasyprint
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="watches the build's CPU time in /proc")
 def test_ctrl_c_while_rendering_ends_by_sigint_with_one_line_and_outputs_intact(site: Site) -> None:
     before = site.outputs()
@@ -200,6 +203,7 @@ def _children(pid: int) -> list[int]:
     return found
 
 
+@pytest.mark.weasyprint
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds the worker processes in /proc")
 def test_ctrl_c_during_a_parallel_pdf_build_prints_one_line_and_leaves_no_temporary_files(
         site: Site, tmp_path: Path) -> None:
@@ -237,6 +241,7 @@ def test_ctrl_c_during_a_parallel_pdf_build_prints_one_line_and_leaves_no_tempor
 # --- failures before anything is written --------------------------------------------------------------------------
 
 
+@pytest.mark.weasyprint
 def test_failed_validation_leaves_build_untouched(site: Site) -> None:
     before = site.snapshot()
     path = next((site.content / "ml-production").glob("*.yaml"))
@@ -258,6 +263,7 @@ def _syntax_error(templates: Path, line: int) -> Path:
     return template
 
 
+@pytest.mark.weasyprint
 def test_template_syntax_error_names_file_and_line(site: Site, templates: Path) -> None:
     before = site.snapshot()
     template = _syntax_error(templates, line=3)
@@ -266,6 +272,7 @@ def test_template_syntax_error_names_file_and_line(site: Site, templates: Path) 
     assert site.snapshot() == before
 
 
+@pytest.mark.weasyprint
 def test_undefined_variable_in_cheatsheet_template_names_file_and_line(site: Site, templates: Path) -> None:
     before = site.snapshot()
     template = templates / "cheatsheet.md.j2"
@@ -278,6 +285,7 @@ def test_undefined_variable_in_cheatsheet_template_names_file_and_line(site: Sit
     assert site.snapshot() == before
 
 
+@pytest.mark.weasyprint
 def test_error_in_the_included_stylesheet_names_the_stylesheet_and_line(site: Site, templates: Path) -> None:
     stylesheet = templates / "handbook.css"
     text = stylesheet.read_text(encoding="utf-8")
@@ -287,6 +295,7 @@ def test_error_in_the_included_stylesheet_names_the_stylesheet_and_line(site: Si
     assert message.startswith(f"prepbook: error: {stylesheet}:{line}: template error: ")
 
 
+@pytest.mark.weasyprint
 @pytest.mark.parametrize("expression", ["{{ 1 / 0 }}", '{{ "a" + 1 }}'])
 def test_any_error_raised_by_a_template_names_file_and_line(site: Site, templates: Path, expression: str) -> None:
     before = site.snapshot()
@@ -299,6 +308,7 @@ def test_any_error_raised_by_a_template_names_file_and_line(site: Site, template
     assert site.snapshot() == before
 
 
+@pytest.mark.weasyprint
 @pytest.mark.parametrize(("output", "filename"), [
     ("pdf", "handbook.html.j2"),
     ("pdf", "handbook.css"),
@@ -314,6 +324,7 @@ def test_missing_template_is_named(site: Site, templates: Path, output: str, fil
     assert site.snapshot() == before
 
 
+@pytest.mark.weasyprint
 def test_a_failing_format_lets_no_other_format_be_written(site: Site, templates: Path) -> None:
     before = site.snapshot()
     site.edit_question()  # the cheat-sheet alone would now be rewritten
@@ -322,6 +333,7 @@ def test_a_failing_format_lets_no_other_format_be_written(site: Site, templates:
     assert site.snapshot() == before
 
 
+@pytest.mark.weasyprint
 def test_debug_shows_the_traceback_of_a_template_error(site: Site, templates: Path) -> None:
     _syntax_error(templates, line=3)
     plain = site.build("pdf", "--jobs", "1", templates=templates)
@@ -335,6 +347,7 @@ def test_debug_shows_the_traceback_of_a_template_error(site: Site, templates: Pa
 # --- the output folder and the disk -------------------------------------------------------------------------------
 
 
+@pytest.mark.weasyprint
 def test_out_below_a_regular_file_is_one_line_exit_3(site: Site, tmp_path: Path) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where a folder should be", encoding="utf-8")
@@ -395,6 +408,7 @@ def test_full_disk_keeps_the_existing_file_and_leaves_no_temporary_file(tmp_path
     assert sorted(path.name for path in tmp_path.iterdir()) == ["cheatsheet.md"]
 
 
+@pytest.mark.weasyprint
 @pytest.mark.usefixtures("full_disk")
 def test_full_disk_is_one_line_exit_3_and_outputs_intact(site: Site) -> None:
     before = site.snapshot()
@@ -429,6 +443,7 @@ class _OsFailingToReplace:
         os.replace(source, destination)
 
 
+@pytest.mark.weasyprint
 @pytest.mark.parametrize("blocked", OUTPUTS)
 def test_any_one_output_that_cannot_be_replaced_leaves_every_previous_output(
         site: Site, blocked: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -467,6 +482,7 @@ main()
 """
 
 
+@pytest.mark.weasyprint
 def test_a_build_killed_between_two_renames_is_rolled_back_by_the_next_build(site: Site, tmp_path: Path) -> None:
     before = site.outputs()
     site.edit_question()
@@ -515,6 +531,7 @@ def anki_collection(tmp_path: Path) -> Iterator[Collection]:
     col.close()
 
 
+@pytest.mark.weasyprint
 def test_builds_started_at_once_do_not_corrupt_each_other(prebuilt: Site, tmp_path: Path,
                                                          anki_collection: Collection) -> None:
     out = tmp_path / "shared-build"

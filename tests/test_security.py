@@ -219,6 +219,7 @@ def pdf_text(pdf: pypdf.PdfReader) -> str:
     return flat("\n".join(page.extract_text() for page in pdf.pages))
 
 
+@pytest.mark.weasyprint
 def test_pdf_renderer_asked_only_for_files_in_the_templates_folder(pdf_build: PdfBuild) -> None:
     assert pdf_build.requested, "the recording fetcher saw nothing: the build did not go through ProjectFetcher"
     for url in pdf_build.requested:
@@ -227,6 +228,7 @@ def test_pdf_renderer_asked_only_for_files_in_the_templates_folder(pdf_build: Pd
         assert Path(unquote(parts.path)).resolve().is_relative_to(TEMPLATES.resolve()), url
 
 
+@pytest.mark.weasyprint
 @pytest.mark.parametrize("record_id", [record_id for record_id in VECTORS if record_id not in SHOWN_AS_LINK])
 def test_pdf_prints_vector_literally(pdf_text: str, record_id: str) -> None:
     vector = VECTORS[record_id]
@@ -234,6 +236,7 @@ def test_pdf_prints_vector_literally(pdf_text: str, record_id: str) -> None:
     assert pdf_text.count(flat(f"Before {vector} after.")) == len(SECTIONS)
 
 
+@pytest.mark.weasyprint
 @pytest.mark.parametrize(("record_id", "printed"), [
     # The printed page spells out where a web link goes; a relative link leads nowhere a reader can follow.
     ("remote-image", "Before !img (https://evil.example/x.png) after."),
@@ -244,6 +247,7 @@ def test_pdf_prints_image_as_exclamation_mark_and_link(pdf_text: str, record_id:
     assert pdf_text.count(flat(printed)) == len(SECTIONS)
 
 
+@pytest.mark.weasyprint
 def test_pdf_prints_book_fields_literally(pdf_text: str, pdf: pypdf.PdfReader) -> None:
     book = yaml.safe_load((HOSTILE / "book.yaml").read_text(encoding="utf-8"))
     for key in ("title", "subtitle", "author"):
@@ -251,6 +255,7 @@ def test_pdf_prints_book_fields_literally(pdf_text: str, pdf: pypdf.PdfReader) -
     assert pdf.metadata is not None and pdf.metadata.title == book["title"]
 
 
+@pytest.mark.weasyprint
 def test_pdf_evaluates_no_template_syntax_from_content(pdf_text: str) -> None:
     assert flat("Edition {{ 7*7 }}").lower() in pdf_text.lower()  # the cover sets it in capitals
     assert "49" not in pdf_text
@@ -278,6 +283,7 @@ def _pdf_uris(reader: pypdf.PdfReader) -> list[str]:
     return [str(item["/URI"]) for item in _pdf_objects(reader) if "/URI" in item]
 
 
+@pytest.mark.weasyprint
 @pytest.mark.parametrize("scheme", [
     "javascript:",
     "data:",
@@ -289,6 +295,7 @@ def test_pdf_has_no_link_to_scheme(pdf: pypdf.PdfReader, scheme: str) -> None:
     assert [uri for uri in uris if uri.lower().startswith(scheme)] == []
 
 
+@pytest.mark.weasyprint
 def test_pdf_has_no_script_or_launch_action(pdf_build: PdfBuild, pdf: pypdf.PdfReader) -> None:
     data = (pdf_build.out / "handbook.pdf").read_bytes()
     for name in (b"/JS", b"/JavaScript", b"/Launch"):
@@ -431,6 +438,7 @@ def root(tmp_path: Path) -> Path:
     return templates
 
 
+@pytest.mark.weasyprint
 def test_fetcher_serves_a_file_inside_the_root(root: Path, project_fetcher: type[ProjectFetcher]) -> None:
     fetcher = project_fetcher([root])
     url = (root / "fonts" / "body.ttf").as_uri()
@@ -453,6 +461,7 @@ def _refused_urls(root: Path) -> dict[str, str]:
     }
 
 
+@pytest.mark.weasyprint
 @pytest.mark.parametrize("kind", list(_refused_urls(Path("/r"))))
 def test_fetcher_refuses_and_warns_naming_the_url(root: Path, kind: str, caplog: pytest.LogCaptureFixture,
                                                   project_fetcher: type[ProjectFetcher]) -> None:
@@ -464,6 +473,7 @@ def test_fetcher_refuses_and_warns_naming_the_url(root: Path, kind: str, caplog:
     assert url in caplog.records[0].getMessage()
 
 
+@pytest.mark.weasyprint
 @pytest.mark.parametrize("target", ["file", "folder"])
 def test_fetcher_refuses_a_symlink_inside_the_root_pointing_outside(root: Path, target: str,
                                                                     caplog: pytest.LogCaptureFixture,
@@ -484,6 +494,7 @@ def test_fetcher_refuses_a_symlink_inside_the_root_pointing_outside(root: Path, 
 # --- a hostile stylesheet in a --templates copy -------------------------------------------------------------------
 
 
+@pytest.mark.weasyprint
 def test_hostile_stylesheet_builds_and_reads_nothing_outside_the_copy(write_bank: BankWriter, tmp_path: Path,
                                                                       monkeypatch: pytest.MonkeyPatch,
                                                                       project_fetcher: type[ProjectFetcher]) -> None:
