@@ -7,7 +7,7 @@ PREPBOOK := $(BIN)/prepbook
 CONTENT ?= content
 OUT ?= build
 
-.PHONY: all pdf anki md html validate test schema bench docs clean system-check
+.PHONY: all pdf anki md html validate test test-fast schema bench docs clean system-check
 
 all: $(VENV)/.installed system-check
 	$(PREPBOOK) build all --content $(CONTENT) --out $(OUT)
@@ -29,6 +29,10 @@ validate: $(VENV)/.installed
 
 test: $(VENV)/.installed system-check
 	$(BIN)/python -m pytest
+
+# The edit-test loop: every test but those that lay out a PDF, so neither WeasyPrint nor Pango is needed.
+test-fast: $(VENV)/.installed
+	$(BIN)/python -m pytest -m "not weasyprint"
 
 schema: $(VENV)/.installed
 	$(PREPBOOK) schema --out schema
