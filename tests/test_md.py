@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import re
 from datetime import date
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -20,6 +19,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from tests.conftest import BankWriter, record
+from tests.htmltree import Element, parse_html
 from prepbook.bank import Bank
 from prepbook.load import load_bank
 from prepbook.render import Flavor, Settings
@@ -30,71 +30,21 @@ FLAVORS: list[Flavor] = ["github", "gitlab", "mkdocs"]
 SPECIAL_QUESTION = r"Why do a | b * c _ d < e > f \ g `h` [x](y) # not heading & &amp; ~~no~~ $x$ {y} end?"
 RAW_HTML = ("<script>alert(1)</script>", "<b>bold</b>", "<img src=x  onerror=alert(1)>")
 # What the sheet's own layout and answer Markdown may produce; anything else came from content.
-MARKUP = {"root", "h1", "h2", "h3", "h4", "h5", "h6", "p", "em", "strong", "code", "pre", "ul", "ol", "li", "a",
+MARKUP = {"h1", "h2", "h3", "h4", "h5", "h6", "p", "em", "strong", "code", "pre", "ul", "ol", "li", "a",
           "blockquote", "hr", "table", "thead", "tbody", "tr", "th", "td", "del"}
 
 
 # --- reading the rendered sheet ---------------------------------------------------------------------------------
 
 
-@dataclasses.dataclass
-class Node:
-    tag: str
-    attrs: dict[str, str]
-    children: list[Node | str] = dataclasses.field(default_factory=list)
-
-    @property
-    def text(self) -> str:
-        return "".join(child if isinstance(child, str) else child.text for child in self.children)
-
-    def iter(self) -> list[Node]:
-        found = [self]
-        for child in self.children:
-            if isinstance(child, Node):
-                found.extend(child.iter())
-        return found
-
-
-class _TreeBuilder(HTMLParser):
-    VOID = {"img", "br", "hr", "input", "meta", "link"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.root = Node("root", {})
-        self.stack = [self.root]
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        node = Node(tag, {name: value or "" for name, value in attrs})
-        self.stack[-1].children.append(node)
-        if tag not in self.VOID:
-            self.stack.append(node)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self.VOID:
-            return
-        while len(self.stack) > 1:
-            if self.stack.pop().tag == tag:
-                break
-
-    def handle_data(self, data: str) -> None:
-        self.stack[-1].children.append(data)
-
-
-def parse_html(html: str) -> Node:
-    builder = _TreeBuilder()
-    builder.feed(html)
-    builder.close()
-    return builder.root
-
-
-def gfm(markdown: str) -> Node:
+def gfm(markdown: str) -> Element:
     """GitHub's parser with its extensions and raw HTML let through, so anything that would be markup shows."""
     html = cmarkgfm.markdown_to_html_with_extensions(
         markdown, options=Options.CMARK_OPT_UNSAFE, extensions=["table", "autolink", "strikethrough"])
     return parse_html(html)
 
 
-def python_markdown(markdown: str) -> Node:
+def python_markdown(markdown: str) -> Element:
     """MkDocs' parser with the extensions MkDocs always enables."""
     markdown_lib = pytest.importorskip("markdown")
     return parse_html(markdown_lib.markdown(markdown, extensions=["toc", "tables", "fenced_code"]))
@@ -103,20 +53,20 @@ def python_markdown(markdown: str) -> Node:
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 
 
-def headings(root: Node) -> list[Node]:
-    return [node for node in root.iter() if node.tag in HEADINGS]
+def headings(root: Element) -> list[Element]:
+    return root.find_all(*HEADINGS)
 
 
-def fragment_links(root: Node) -> list[Node]:
-    return [node for node in root.iter() if node.tag == "a" and node.attrs.get("href", "").startswith("#")]
+def fragment_links(root: Element) -> list[Element]:
+    return [node for node in root.find_all("a") if node.attrs.get("href", "").startswith("#")]
 
 
-def read_as(flavor: Flavor, markdown: str) -> Node:
+def read_as(flavor: Flavor, markdown: str) -> Element:
     """The HTML the flavour's wiki makes of the Markdown: cmark-gfm for GitHub and GitLab, Python-Markdown for MkDocs."""
     return python_markdown(markdown) if flavor == "mkdocs" else gfm(markdown)
 
 
-def anchors(root: Node, flavor: Flavor) -> dict[str, Node]:
+def anchors(root: Element, flavor: Flavor) -> dict[str, Element]:
     """Anchor → heading. Python-Markdown writes ids; cmark-gfm adds none, so compute each heading's anchor from its
     rendered text, in document order, with the flavour's rules (checked against known answers below)."""
     if flavor == "mkdocs":
@@ -125,16 +75,12 @@ def anchors(root: Node, flavor: Flavor) -> dict[str, Node]:
     return {slug(heading.text): heading for heading in headings(root)}
 
 
-def assert_links_reach_their_headings(root: Node, flavor: Flavor) -> None:
+def assert_links_reach_their_headings(root: Element, flavor: Flavor) -> None:
     targets = anchors(root, flavor)
     for link in fragment_links(root):
         target = targets.get(unquote(link.attrs["href"][1:]))
         assert target is not None, f"{link.attrs['href']} ({link.text}) reaches no heading"
         assert target.text == link.text  # the right heading, not merely an existing one
-
-
-def elements(root: Node) -> list[Node]:
-    return [node for node in root.iter() if node.tag != "root"]
 
 
 def squash(text: str) -> str:
@@ -237,7 +183,7 @@ def test_no_raw_html_and_no_hard_breaks(bank: Bank, settings: Settings, flavor: 
     markdown = render(bank, settings, flavor=flavor)
     assert_no_raw_html(markdown)
     assert_no_hard_breaks(markdown)
-    assert {node.tag for node in read_as(flavor, markdown).iter()} <= MARKUP
+    assert {node.tag for node in read_as(flavor, markdown).elements()} <= MARKUP
 
 
 def test_difficulty_and_tags_compact(bank: Bank, settings: Settings) -> None:
@@ -290,16 +236,16 @@ def test_question_characters_come_out_literally(special_bank: Bank, settings: Se
     root = read_as(flavor, render(special_bank, settings, flavor=flavor))
     expected = f"1.1 {SPECIAL_QUESTION}"
     question_heading = next(node for node in headings(root) if node.tag == "h3" and node.text == expected)
-    assert not [child for child in question_heading.children if isinstance(child, Node)]
+    assert not question_heading.elements()
     links = [link for link in fragment_links(root) if link.text == expected]
     assert len(links) == 2  # table of contents and see also
-    assert all(not [child for child in link.children if isinstance(child, Node)] for link in links)
+    assert all(not link.elements() for link in links)
     assert all(anchors(root, flavor)[unquote(link.attrs["href"][1:])] is question_heading for link in links)
-    paragraphs = [node.text for node in root.iter() if node.tag == "p"]
+    paragraphs = [node.text for node in root.find_all("p")]
     assert "*Not* emphasis" in paragraphs
     assert "1. Not a list, - not a bullet" in paragraphs
     assert "1. Pipes | and <tags>" in [node.text for node in headings(root)]
-    assert not [node for node in root.iter() if node.tag in ("ol", "del")]
+    assert not root.find_all("ol", "del")
 
 
 @pytest.mark.parametrize("flavor", FLAVORS)
@@ -308,14 +254,14 @@ def test_raw_html_in_answers_shows_as_text(special_bank: Bank, settings: Setting
     assert_no_raw_html(markdown)
     assert_no_hard_breaks(markdown)
     root = read_as(flavor, markdown)
-    assert {node.tag for node in root.iter()} <= MARKUP  # no script, b, img, br
-    assert not [node for node in elements(root) if any(name.startswith("on") for name in node.attrs)]
+    assert {node.tag for node in root.elements()} <= MARKUP  # no script, b, img, br
+    assert not [node for node in root.elements() if any(name.startswith("on") for name in node.attrs)]
     text = root.text
     for snippet in RAW_HTML:
         assert snippet in text  # visible, spacing intact
-    assert "x<y" in [node.text for node in root.iter() if node.tag == "code"]
+    assert "x<y" in [node.text for node in root.find_all("code")]
     assert "when a < b, never" in text
-    assert "https://example.com" in [node.attrs.get("href") for node in root.iter() if node.tag == "a"]
+    assert "https://example.com" in [node.attrs.get("href") for node in root.find_all("a")]
     assert "!tracker" in text  # images are not supported: shown as "!" and a link, like the other outputs
 
 
@@ -343,7 +289,7 @@ def test_answer_markdown_never_lets_html_through_when_code_spans_are_ambiguous(s
     result = answer_markdown(source, flavor)
     assert_no_raw_html(result)
     root = read_as(flavor, result)
-    assert {node.tag for node in root.iter()} <= MARKUP
+    assert {node.tag for node in root.elements()} <= MARKUP
     assert re.search("(<|&lt;)b>", root.text)  # visible; as "&lt;" where it sits in a contested code span
 
 
@@ -353,7 +299,7 @@ def test_links_to_dangerous_schemes_are_shown_as_typed(flavor: Flavor) -> None:
     source = ("[click](javascript:alert(1)), ![local](file:///etc/passwd), [ref] and [web](https://example.com)\n\n"
               "[ref]: data:text/html,x")
     root = read_as(flavor, answer_markdown(source, flavor))
-    assert [node.attrs.get("href") for node in root.iter() if node.tag == "a"] == ["https://example.com"]
+    assert [node.attrs.get("href") for node in root.find_all("a")] == ["https://example.com"]
     assert "[click](javascript:alert(1)), ![local](file:///etc/passwd), [ref] and web" in root.text
 
 
@@ -363,7 +309,7 @@ def test_bare_url_next_to_raw_html_stays_text(flavor: Flavor) -> None:
     source = "Before <style>body{background:url(https://evil.example/x.png)}</style> after."
     root = read_as(flavor, answer_markdown(source, flavor))
     assert root.text.strip() == source
-    assert {node.tag for node in root.iter()} == {"root", "p"}
+    assert {node.tag for node in root.elements()} == {"p"}
 
 
 @pytest.mark.parametrize("flavor", FLAVORS)
@@ -385,7 +331,7 @@ def test_gitlab_references_in_plain_text_reach_gitlab_escaped() -> None:
     text = "Ask @alice about #12, !3, &4, %v1, ~bug, $5 and ^x &amp; AT&T"
     markdown = escape_text(text, "gitlab")
     assert not re.search(r"(?<!\\)[$%#&@!~^]", markdown)
-    assert [node.text for node in read_as("gitlab", markdown).iter() if node.tag == "p"] == [text]
+    assert [node.text for node in read_as("gitlab", markdown).find_all("p")] == [text]
 
 
 # --- properties: whatever the text, the wiki shows it and nothing else -------------------------------------------
@@ -409,9 +355,9 @@ def test_plain_text_is_shown_literally(text: str, flavor: Flavor) -> None:
     markdown = escape_text(shown, flavor)
     root = read_as(flavor, f"### 1.1 {markdown}\n\n{markdown}\n\n- [{markdown}](#x)\n")
     assert [heading.text for heading in headings(root)] == [f"1.1 {shown}"]
-    assert [node.text for node in root.iter() if node.tag == "p"] == [shown]
+    assert [node.text for node in root.find_all("p")] == [shown]
     assert [node.text for node in fragment_links(root)] == [shown]
-    assert {node.tag for node in root.iter()} <= {"root", "h3", "p", "ul", "li", "a"}
+    assert {node.tag for node in root.elements()} <= {"h3", "p", "ul", "li", "a"}
 
 
 @hypothesis_settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
@@ -422,8 +368,8 @@ def test_answer_sections_carry_no_markup_of_their_own(source: str, flavor: Flavo
     result = answer_markdown(source.strip(), flavor)
     assert_no_raw_html(result)
     root = read_as(flavor, f"{result}\n\n### After\n")
-    assert {node.tag for node in root.iter()} <= MARKUP | {"br", "input"}  # br: a table GFM reads as text
-    assert not [node for node in root.iter() if node.tag == "a" and not node.attrs.get("href", "").startswith(
+    assert {node.tag for node in root.elements()} <= MARKUP | {"br", "input"}  # br: a table GFM reads as text
+    assert not [node for node in root.find_all("a") if not node.attrs.get("href", "").startswith(
         ("https:", "http:", "mailto:", "u", "/u", "#"))]
     assert headings(root)[-1].text == "After"  # nothing swallowed the rest of the sheet
 
@@ -448,7 +394,7 @@ def assert_no_hard_breaks(markdown: str) -> None:
             in_fence = not in_fence
         if not in_fence:
             assert not line.endswith("  ") and not line.endswith("\\"), repr(line)
-    assert not [node for node in gfm(markdown).iter() if node.tag == "br"]
+    assert not gfm(markdown).find_all("br")
 
 
 def test_build_command_writes_the_sheet(tmp_path: Path, settings: Settings) -> None:

@@ -18,7 +18,6 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
@@ -35,6 +34,7 @@ from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObj
 from prepbook.cli import main
 from prepbook.render.anki import FIELDS
 from tests.conftest import FIXED_DATE, ROOT, TEMPLATES, BankWriter, record
+from tests.htmltree import Element, parse_html
 
 if TYPE_CHECKING:
     from weasyprint.urls import URLFetcherResponse
@@ -89,43 +89,33 @@ def expected_text(record_id: str) -> str:
     return f"Before {SHOWN_AS_LINK.get(record_id, VECTORS[record_id])} after."
 
 
-class Markup(HTMLParser):
-    """An HTML fragment as a browser sees it: its start tags with their attributes, and its visible text."""
+def visible(markup: Element) -> str:
+    """The text, each run of whitespace one space, as a page shows it."""
+    return " ".join(markup.text.split())
 
-    def __init__(self, fragment: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: list[tuple[str, dict[str, str]]] = []
-        self._text: list[str] = []
-        self.feed(fragment)
-        self.close()
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append((tag, {name: value or "" for name, value in attrs}))
+def forbidden_elements(markup: Element) -> list[str]:
+    """Elements that run, embed, style or load something."""
+    return [element.tag for element in markup.find_all(*FORBIDDEN_TAGS)]
 
-    def handle_data(self, data: str) -> None:
-        self._text.append(data)
 
-    def visible(self) -> str:
-        return " ".join("".join(self._text).split())
+def handlers(markup: Element) -> list[str]:
+    """Event handler and inline style attributes."""
+    return [f"<{element.tag} {name}={value!r}>" for element in markup.elements() for name, value in element.attributes
+            if name.startswith("on") or name == "style"]
 
-    def elements(self) -> list[str]:
-        """Elements that run, embed, style or load something."""
-        return [tag for tag, _ in self.tags if tag in FORBIDDEN_TAGS]
 
-    def handlers(self) -> list[str]:
-        """Event handler and inline style attributes."""
-        return [f"<{tag} {name}={value!r}>" for tag, attributes in self.tags for name, value in attributes.items()
-                if name.startswith("on") or name == "style"]
+def dangerous_urls(markup: Element) -> list[str]:
+    return [value for value in urls(markup) if dangerous_url(value)]
 
-    def dangerous_urls(self) -> list[str]:
-        return [value for value in self.urls() if dangerous_url(value)]
 
-    def urls(self) -> list[str]:
-        return [value for _, attributes in self.tags for name, value in attributes.items() if name in URL_ATTRIBUTES]
+def urls(markup: Element) -> list[str]:
+    return [value for element in markup.elements() for name, value in element.attributes if name in URL_ATTRIBUTES]
 
-    def problems(self) -> list[str]:
-        """Everything in this markup that could run a script or load a resource."""
-        return [*self.elements(), *self.handlers(), *self.dangerous_urls()]
+
+def problems(markup: Element) -> list[str]:
+    """Everything in this markup that could run a script or load a resource."""
+    return [*forbidden_elements(markup), *handlers(markup), *dangerous_urls(markup)]
 
 
 def dangerous_url(url: str) -> bool:
@@ -308,11 +298,12 @@ def test_pdf_has_no_script_or_launch_action(pdf_build: PdfBuild, pdf: pypdf.PdfR
 def test_handbook_html_has_only_its_own_stylesheet_and_no_active_content(built: Path) -> None:
     document = (built / "handbook.html").read_text(encoding="utf-8")
     head, body = document.split("<body", 1)
+    head_markup = parse_html(head)
     # The template's one <style> is the head's only active element: the title's "</style>" did not end it early.
-    assert [tag for tag in Markup(head).elements() if tag != "meta"] == ["style"]
-    assert all("http-equiv" not in attributes for tag, attributes in Markup(head).tags if tag == "meta")
-    assert Markup(head).handlers() == [] and Markup(head).dangerous_urls() == []
-    assert Markup("<body" + body).problems() == []
+    assert [tag for tag in forbidden_elements(head_markup) if tag != "meta"] == ["style"]
+    assert all("http-equiv" not in meta.attrs for meta in head_markup.find_all("meta"))
+    assert handlers(head_markup) == [] and dangerous_urls(head_markup) == []
+    assert problems(parse_html("<body" + body)) == []
     stylesheet = document[document.index("<style>"):document.index("</style>")]
     assert "evil.example" not in stylesheet and "onload" not in stylesheet
 
@@ -357,7 +348,7 @@ def test_anki_deck_has_every_record(deck: ImportedDeck) -> None:
 def test_anki_fields_are_inert(deck: ImportedDeck, record_id: str) -> None:
     for name in FIELDS:
         value = deck.fields[record_id][name]
-        assert Markup(value).problems() == [], (name, value)
+        assert problems(parse_html(value)) == [], (name, value)
         assert "[sound:" not in value, (name, value)
 
 
@@ -365,15 +356,15 @@ def test_anki_fields_are_inert(deck: ImportedDeck, record_id: str) -> None:
 def test_anki_fields_show_vector_as_text(deck: ImportedDeck, record_id: str) -> None:
     fields = deck.fields[record_id]
     # Questions are inline Markdown now: an image in one is shown like an image in a section.
-    assert Markup(fields["Question"]).visible() == f"Is {SHOWN_AS_LINK.get(record_id, VECTORS[record_id])} shown literally?"
+    assert visible(parse_html(fields["Question"])) == f"Is {SHOWN_AS_LINK.get(record_id, VECTORS[record_id])} shown literally?"
     for name in ("Short", "DeepDive", "Example", "Mistakes", "InProduction"):
-        assert expected_text(record_id) in Markup(fields[name]).visible(), name
+        assert expected_text(record_id) in visible(parse_html(fields[name])), name
 
 
 def test_anki_deck_descriptions_are_inert(deck: ImportedDeck) -> None:
     assert len(deck.deck_descriptions) > 1
     for description in deck.deck_descriptions:
-        assert Markup(description).problems() == [], description
+        assert problems(parse_html(description)) == [], description
 
 
 def test_anki_plays_nothing_and_stores_no_media(deck: ImportedDeck) -> None:
@@ -382,45 +373,45 @@ def test_anki_plays_nothing_and_stores_no_media(deck: ImportedDeck) -> None:
 
 
 def test_anki_evaluates_no_template_syntax_from_content(deck: ImportedDeck) -> None:
-    visible = " ".join(Markup(value).visible() for fields in deck.fields.values() for value in fields.values())
-    assert "{{c1::cloze}}" in visible and "{{ 7*7 }}" in visible and "{% raw %}" in visible
-    assert "49" not in visible
+    shown = " ".join(visible(parse_html(value)) for fields in deck.fields.values() for value in fields.values())
+    assert "{{c1::cloze}}" in shown and "{{ 7*7 }}" in shown and "{% raw %}" in shown
+    assert "49" not in shown
 
 
 # --- cheat-sheet --------------------------------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module", params=sorted(GFM_EXTENSIONS))
-def cheatsheet(built: Path, request: pytest.FixtureRequest) -> Markup:
+def cheatsheet(built: Path, request: pytest.FixtureRequest) -> Element:
     markdown = (built / "cheatsheet.md").read_text(encoding="utf-8")
-    return Markup(cmarkgfm.markdown_to_html_with_extensions(
+    return parse_html(cmarkgfm.markdown_to_html_with_extensions(
         markdown, options=Options.CMARK_OPT_UNSAFE, extensions=GFM_EXTENSIONS[request.param]))
 
 
-def test_cheatsheet_has_no_element_or_handler_from_content(cheatsheet: Markup) -> None:
-    assert cheatsheet.elements() == []
-    assert cheatsheet.handlers() == []
+def test_cheatsheet_has_no_element_or_handler_from_content(cheatsheet: Element) -> None:
+    assert forbidden_elements(cheatsheet) == []
+    assert handlers(cheatsheet) == []
 
 
-def test_cheatsheet_has_no_dangerous_url(cheatsheet: Markup) -> None:
-    assert any(url.startswith("https://evil.example/") for url in cheatsheet.urls()), "the web links are missing"
-    assert cheatsheet.dangerous_urls() == []
+def test_cheatsheet_has_no_dangerous_url(cheatsheet: Element) -> None:
+    assert any(url.startswith("https://evil.example/") for url in urls(cheatsheet)), "the web links are missing"
+    assert dangerous_urls(cheatsheet) == []
 
 
 @pytest.mark.parametrize("record_id", list(VECTORS))
-def test_cheatsheet_shows_vector_as_text(cheatsheet: Markup, record_id: str) -> None:
-    visible = cheatsheet.visible()
-    assert f"Is {VECTORS[record_id]} shown literally?" in visible
+def test_cheatsheet_shows_vector_as_text(cheatsheet: Element, record_id: str) -> None:
+    shown = visible(cheatsheet)
+    assert f"Is {VECTORS[record_id]} shown literally?" in shown
     # The short answer and the common mistakes are on the sheet.
-    assert visible.count(expected_text(record_id)) == 2
+    assert shown.count(expected_text(record_id)) == 2
 
 
-def test_cheatsheet_shows_book_fields_literally(cheatsheet: Markup) -> None:
+def test_cheatsheet_shows_book_fields_literally(cheatsheet: Element) -> None:
     book = yaml.safe_load((HOSTILE / "book.yaml").read_text(encoding="utf-8"))
-    visible = cheatsheet.visible()
-    assert book["title"] in visible and book["subtitle"] in visible
-    assert "Edition {{ 7*7 }}" in visible
-    assert "49" not in visible
+    shown = visible(cheatsheet)
+    assert book["title"] in shown and book["subtitle"] in shown
+    assert "Edition {{ 7*7 }}" in shown
+    assert "49" not in shown
 
 
 # --- the fetcher itself -------------------------------------------------------------------------------------------
