@@ -157,6 +157,32 @@ def test_broken_record_is_reported_at_its_line(content: Path, text: str, expecte
     assert problems(content) == [f"{BETA_FILE}:{line}" for line in expected]
 
 
+def _section_line(section: str) -> tuple[int, str]:
+    """The number and text of BETA's line holding this answer section."""
+    lines = BETA.splitlines(keepends=True)
+    number = next(number for number, text in enumerate(lines, start=1) if text.startswith(f"  {section}: "))
+    return number, lines[number - 1]
+
+
+# Spelt out rather than taken from the model: a section the model stopped requiring must fail these tests.
+ANSWER_SECTIONS = ("short", "deep_dive", "example", "mistakes", "in_production")
+
+
+@pytest.mark.parametrize("section", ANSWER_SECTIONS)
+def test_every_answer_section_is_required(content: Path, section: str) -> None:
+    _, line = _section_line(section)
+    (content / "basics" / "010-beta.yaml").write_text(beta(line, ""), encoding="utf-8")
+    assert problems(content) == [f"{BETA_FILE}:6:1: error: answer.{section}: field required"]
+
+
+@pytest.mark.parametrize("section", ANSWER_SECTIONS)
+def test_no_answer_section_may_be_empty(content: Path, section: str) -> None:
+    number, line = _section_line(section)
+    (content / "basics" / "010-beta.yaml").write_text(beta(line, f"  {section}: ''\n"), encoding="utf-8")
+    column = len(f"  {section}: ") + 1
+    assert problems(content) == [f"{BETA_FILE}:{number}:{column}: error: answer.{section}: must not be empty"]
+
+
 @pytest.mark.parametrize("data, expected", [
     pytest.param(beta("What is beta?", "What is a café?").encode("latin-1"),
                  ":2:1: error: not UTF-8 text (byte 0xe9); save the file as UTF-8", id="latin-1"),
