@@ -52,7 +52,7 @@ def test_rebuild_with_nothing_changed_touches_no_output(bank_dir: Path, tmp_path
     out = tmp_path / "build"
     build(FORMATS, bank_dir, settings, PARALLEL, out)
     before = _outputs(out)
-    results = build(FORMATS, bank_dir, settings, PARALLEL, out)
+    results = build(FORMATS, bank_dir, settings, PARALLEL, out).written
     assert not any(result.changed for result in results)
     assert _outputs(out) == before
 
@@ -65,7 +65,7 @@ def test_edited_record_reaches_all_three_outputs(bank_dir: Path, tmp_path: Path,
     data["answer"]["short"] = "A freshly edited short answer about zebras."
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
 
-    results = build(FORMATS, bank_dir, settings, PARALLEL, out)
+    results = build(FORMATS, bank_dir, settings, PARALLEL, out).written
 
     assert all(result.changed for result in results)
     assert "A freshly edited short answer about zebras." in _pdf_text(out / "handbook.pdf")
@@ -117,7 +117,7 @@ def test_changed_option_invalidates_only_that_output(bank_dir: Path, tmp_path: P
     out = tmp_path / "build"
     build(FORMATS, bank_dir, settings, PARALLEL, out)
     before = _outputs(out)
-    results = build(FORMATS, bank_dir, settings, {**PARALLEL, "paper": "letter"}, out)
+    results = build(FORMATS, bank_dir, settings, {**PARALLEL, "paper": "letter"}, out).written
     changed = {result.path.name for result in results if result.changed}
     assert changed == {"handbook.pdf"}
     assert _outputs(out)["deck.apkg"] == before["deck.apkg"]

@@ -63,7 +63,7 @@ import atexit, os, signal, sys
 import prepbook.load
 from prepbook.cli import run
 
-def load_bank(folder):
+def load_bank(folder, strict=False):
     {interrupt}
 
 prepbook.load.load_bank = load_bank
@@ -111,7 +111,7 @@ def test_a_second_ctrl_c_while_exiting_stops_only_that_exit_handler(tmp_path: Pa
 
 def test_a_host_process_running_the_cli_gets_exit_code_130(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     # Tests and other programs call main() in their own process: an interrupted build must not end it.
-    def interrupted(folder: Path) -> None:
+    def interrupted(folder: Path, strict: bool = False) -> None:
         raise KeyboardInterrupt
 
     monkeypatch.setattr(prepbook.load, "load_bank", interrupted)

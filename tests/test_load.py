@@ -15,11 +15,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import BankWriter, record
+from tests.conftest import FIXED_DATE, TEMPLATES, BankWriter, record
 from prepbook.errors import ContentError
 from prepbook.load import load_bank
 from prepbook.sources import MAX_FILE_BYTES
 from prepbook.models import Answer, Question
+from prepbook.render import Settings
+from prepbook.render.html import RENDERER as HTML
+from prepbook.render.md import RENDERER as MD
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -394,6 +397,42 @@ def test_every_problem_of_a_broken_bank_is_reported_at_once(monkeypatch: pytest.
     assert found == expected
     assert len(found) == 13
     assert len({line.split(":")[0] for line in found}) == 9  # each broken file and folder: none stopped the run
+
+
+REPEATS = beta("tags: [testing]", "tags: [testing, ml, testing]").replace(
+    "see_also: [alpha]", "see_also:\n  - alpha\n  - alpha")
+
+
+def test_repeated_list_entries_are_kept_once_with_a_warning_naming_each_repeat(content: Path) -> None:
+    (content / "basics" / "010-beta.yaml").write_text(REPEATS, encoding="utf-8")
+    bank = load_bank(content)
+    assert [str(warning) for warning in bank.warnings] == [
+        f"{BETA_FILE}:4:21: warning: tags[2]: 'testing' is listed again (first at 4:8); it is kept once",
+        f"{BETA_FILE}:7:5: warning: see_also[1]: 'alpha' is listed again (first at 6:5); it is kept once",
+    ]
+    record = bank.by_id["beta"].record
+    assert (record.tags, record.see_also) == (["testing", "ml"], ["alpha"])
+    assert [entry.id for entry in bank.tags["testing"]] == ["alpha", "beta"]
+
+
+def test_repeated_list_entries_are_errors_when_strict(content: Path) -> None:
+    (content / "basics" / "010-beta.yaml").write_text(REPEATS, encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        load_bank(content, strict=True)
+    assert [str(problem).split(": ", 2)[1] for problem in caught.value.problems] == ["error", "error"]
+
+
+def test_repeated_list_entries_are_shown_once_in_every_output(content: Path) -> None:
+    """Collapsed at load: the handbook's index of tags and the cheat-sheet never learn there was a repeat."""
+    (content / "basics" / "010-beta.yaml").write_text(
+        REPEATS.replace("[testing, ml, testing]", "[testing, testing, testing]"), encoding="utf-8")
+    bank = load_bank(content)
+    settings = Settings(templates_dir=TEMPLATES, source_date=FIXED_DATE, source_date_fixed=True)
+    handbook = " ".join(re.sub(r"<[^>]+>", "", HTML.render(bank, settings).decode()).split())
+    sheet = MD.render(bank, settings).decode()
+    assert handbook.endswith("Index of tags testing1.1, 1.2")
+    assert "`testing` `testing`" not in sheet
+    assert re.findall("See also:.*", sheet) == ["See also: [1.1 What is alpha?](#11-what-is-alpha)"]
 
 
 def test_invalid_book_does_not_stop_the_records_being_checked(content: Path) -> None:

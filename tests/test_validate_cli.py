@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from tests.conftest import CONTENT, ROOT
+from tests.conftest import CONTENT, ROOT, BankWriter, record
 from prepbook.bank import Bank
 from prepbook.cli import main
 
@@ -86,6 +86,45 @@ def test_build_refuses_invalid_content_and_leaves_previous_outputs_intact(tmp_pa
                     "--templates", str(ROOT / "templates"))
     assert result.exit_code == 1
     assert {path.name: path.read_bytes() for path in out.iterdir()} == {"deck.apkg": b"the previous deck"}
+
+
+REPEATED_TAG = ("content/basics/000-alpha.yaml:6:3: warning: tags[1]: 'testing' is listed again (first at 5:3); "
+                "it is kept once")
+
+
+@pytest.fixture
+def repeating(write_bank: BankWriter, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A valid bank whose one record lists a tag twice; cwd is its parent."""
+    monkeypatch.chdir(tmp_path)
+    return write_bank({"basics": [record("alpha", tags=["testing", "testing"])]})
+
+
+def test_validate_prints_warnings_and_passes(repeating: Path) -> None:
+    result = invoke("validate", "--content", "content")
+    assert result.exit_code == 0
+    assert result.stderr.splitlines() == [REPEATED_TAG, "1 questions in 1 topics: valid, 1 warning(s)."]
+
+
+def test_validate_strict_fails_on_a_warning(repeating: Path) -> None:
+    result = invoke("validate", "--strict", "--content", "content")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [REPEATED_TAG.replace(": warning: ", ": error: "),
+                                          "1 error(s); nothing was built."]
+
+
+def test_errors_are_counted_apart_from_warnings(repeating: Path) -> None:
+    (repeating / "basics" / "010-beta.yaml").write_text("id: beta\n", encoding="utf-8")
+    result = invoke("validate", "--content", "content")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == REPEATED_TAG
+    assert result.stderr.splitlines()[-1] == "3 error(s), 1 warning(s); nothing was built."
+
+
+def test_build_prints_warnings_and_builds(repeating: Path) -> None:
+    result = invoke("build", "md", "--content", "content", "--out", "out", "--templates", str(ROOT / "templates"))
+    assert result.exit_code == 0
+    assert result.stderr.splitlines()[0] == REPEATED_TAG
+    assert result.stderr.splitlines()[-1].startswith("wrote out/cheatsheet.md")
 
 
 def run_prepbook(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

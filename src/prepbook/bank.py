@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from prepbook.errors import Problem
 from prepbook.models import Book, Question, TopicInfo
 
 
@@ -38,6 +39,8 @@ class Chapter:
 class Bank:
     book: Book
     chapters: tuple[Chapter, ...]
+    # What the loader found worth saying about the content it accepted: for the CLI to print, never for renderers.
+    warnings: tuple[Problem, ...] = ()
 
     @cached_property
     def entries(self) -> tuple[Entry, ...]:
@@ -66,7 +69,7 @@ class Source:
     modified: int
 
 
-def number(book: Book, sources_by_topic: dict[str, list[Source]]) -> Bank:
+def number(book: Book, sources_by_topic: dict[str, list[Source]], warnings: tuple[Problem, ...] = ()) -> Bank:
     """Number the records of each topic in the order given (the loader sorts them by file name)."""
     chapters = []
     for chapter_number, topic in enumerate(book.topics, start=1):
@@ -77,4 +80,4 @@ def number(book: Book, sources_by_topic: dict[str, list[Source]]) -> Bank:
             for position, source in enumerate(sources, start=1)
         )
         chapters.append(Chapter(info=topic, number=chapter_number, entries=entries))
-    return Bank(book=book, chapters=tuple(chapters))
+    return Bank(book=book, chapters=tuple(chapters), warnings=warnings)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from prepbook import interrupts
-from prepbook.errors import UsageError
+from prepbook.errors import Problem, UsageError
 from prepbook.freshness import Freshness, content_digest, tree_digest
 from prepbook.load import load_bank
 from prepbook.output import commit, recover
@@ -23,6 +23,14 @@ class Written:
     path: Path
     size: int
     changed: bool
+
+
+@dataclass(frozen=True)
+class Built:
+    """What a build did: every output, written or left as it was, and the warnings about the content it read."""
+
+    written: list[Written]
+    warnings: tuple[Problem, ...]
 
 
 # 9999-12-31T23:59:59Z: the last second every output's date format (and Python's datetime) can show.
@@ -46,10 +54,11 @@ def source_date(content_dir: Path) -> tuple[int, bool]:
 
 
 def build(formats: Iterable[str], content_dir: Path, settings: Settings, option_values: dict[str, Any],
-          out_dir: Path) -> list[Written]:
+          out_dir: Path) -> Built:
     """Build the formats into out_dir, each renderer taking the options it declares from `option_values`.
-    Outputs whose inputs did not change are left untouched; the rest are all rendered, then committed together,
-    so a failure anywhere leaves every output as it was."""
+    Outputs whose inputs did not change are left untouched (and their content is not read, so it warns of
+    nothing); the rest are all rendered, then committed together, so a failure anywhere leaves every output as
+    it was."""
     renderers = [get_renderer(name) for name in formats]
     recover(out_dir)
     options = {renderer.filename: options_for(renderer, option_values) for renderer in renderers}
@@ -58,13 +67,15 @@ def build(formats: Iterable[str], content_dir: Path, settings: Settings, option_
     settings = dataclasses.replace(settings, cache_dir=freshness.folder)
     stale = [renderer for renderer in renderers if not freshness.is_fresh(renderer.filename, keys[renderer.filename])]
     rendered: dict[str, bytes] = {}
+    warnings: tuple[Problem, ...] = ()
     if stale:
         bank = load_bank(content_dir)
+        warnings = bank.warnings
         for renderer in stale:
             rendered[renderer.filename] = renderer.render(bank, settings, options[renderer.filename])
     interrupts.check()  # a Ctrl-C that library code caught during rendering must still stop the build here
     changed = commit(out_dir, rendered)
     for filename, data in rendered.items():
         freshness.remember(filename, keys[filename], data)
-    return [Written(out_dir / renderer.filename, (out_dir / renderer.filename).stat().st_size,
-                    changed.get(renderer.filename, False)) for renderer in renderers]
+    return Built([Written(out_dir / renderer.filename, (out_dir / renderer.filename).stat().st_size,
+                          changed.get(renderer.filename, False)) for renderer in renderers], warnings)

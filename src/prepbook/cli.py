@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ import click
 
 from prepbook import __version__, interrupts
 from prepbook.cli_options import BuildCommand
-from prepbook.errors import ContentError, PrepbookError
+from prepbook.errors import ContentError, PrepbookError, Problem
 
 DEFAULT_TEMPLATES = Path("templates")
 EXIT_INTERRUPTED = 130  # what a shell shows for a command ended by Ctrl-C
@@ -34,9 +34,8 @@ def _run(action: Callable[[], Any], debug: bool) -> None:
     try:
         action()
     except ContentError as error:
-        for problem in error.problems:
-            click.echo(str(problem), err=True)
-        click.echo(f"{len(error.problems)} error(s); nothing was built.", err=True)
+        _print_problems(error.problems)
+        click.echo(f"{_tally(error.problems)}; nothing was built.", err=True)
         sys.exit(error.exit_code)
     except PrepbookError as error:
         if debug:
@@ -52,6 +51,18 @@ def _run(action: Callable[[], Any], debug: bool) -> None:
         click.echo(f"prepbook: internal error: {type(error).__name__}: {error} (run with --debug for details)",
                    err=True)
         sys.exit(4)
+
+
+def _print_problems(problems: Sequence[Problem]) -> None:
+    for problem in problems:
+        click.echo(str(problem), err=True)
+
+
+def _tally(problems: Sequence[Problem]) -> str:
+    """'2 error(s)' or '2 error(s), 1 warning(s)': the summary line after the problems themselves."""
+    errors = sum(problem.severity == "error" for problem in problems)
+    warnings = len(problems) - errors
+    return f"{errors} error(s)" + (f", {warnings} warning(s)" if warnings else "")
 
 
 def run() -> None:
@@ -75,14 +86,17 @@ def main() -> None:
 
 @main.command()
 @content_option
+@click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1): for CI.")
 @debug_option
-def validate(content_dir: Path, debug: bool) -> None:
-    """Check every record and report every problem, one per line (file:line:col: error: field: message)."""
+def validate(content_dir: Path, strict: bool, debug: bool) -> None:
+    """Check every record and report every problem, one per line (file:line:col: error|warning: field: message)."""
     from prepbook.load import load_bank
 
     def action() -> None:
-        bank = load_bank(content_dir)
-        click.echo(f"{len(bank.entries)} questions in {len(bank.chapters)} topics: all valid.", err=True)
+        bank = load_bank(content_dir, strict=strict)
+        _print_problems(bank.warnings)
+        verdict = f"valid, {len(bank.warnings)} warning(s)" if bank.warnings else "all valid"
+        click.echo(f"{len(bank.entries)} questions in {len(bank.chapters)} topics: {verdict}.", err=True)
 
     _run(action, debug)
 
@@ -109,8 +123,9 @@ def build(formats: tuple[str, ...], content_dir: Path, out_dir: Path, templates_
         with ProgressBar() as progress:
             settings = Settings(templates_dir=templates_dir.resolve(), source_date=date, source_date_fixed=fixed,
                                 progress=progress)
-            results = build_outputs(names, content_dir, settings, option_values, out_dir)
-        for written in results:
+            built = build_outputs(names, content_dir, settings, option_values, out_dir)
+        _print_problems(built.warnings)  # once the progress bar is gone, so they stay readable
+        for written in built.written:
             state = "wrote" if written.changed else "unchanged"
             click.echo(f"{state} {written.path} ({written.size / 1024:,.0f} KiB)", err=True)
 

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
+
+# A warning never stops a build; `validate --strict` makes it an error.
+Severity = Literal["error", "warning"]
 
 
 @dataclass(frozen=True)
@@ -15,6 +19,7 @@ class Problem:
     column: int | None
     field: str
     message: str
+    severity: Severity = "error"
 
     def __str__(self) -> str:
         where = self.path
@@ -23,7 +28,7 @@ class Problem:
             if self.column is not None:
                 where += f":{self.column}"
         field = f"{self.field}: " if self.field else ""
-        return f"{where}: error: {field}{self.message}"
+        return f"{where}: {self.severity}: {field}{self.message}"
 
 
 def display_path(path: Path) -> str:
@@ -41,7 +46,7 @@ class PrepbookError(Exception):
 
 
 class ContentError(PrepbookError):
-    """The content is invalid; carries every problem found, not just the first."""
+    """The content is invalid; carries every problem found, not just the first, warnings included."""
 
     exit_code = 1
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 import typing
@@ -12,28 +13,33 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from prepbook.bank import Bank, Source, number
-from prepbook.errors import ContentError, Problem, display_path
+from prepbook.errors import ContentError, Problem, Severity, display_path
 from prepbook.markup import parse, plain_text
 from prepbook.models import Book, Question
 from prepbook.sources import BOOK_FILE, Unreadable, modified, read_source, scan
 from prepbook.yamlread import Document, Position, YamlProblem, read_yaml
 
+# Lists of a record whose repeated entries mean nothing: each is kept once, so no output prints "1.2, 1.2".
+_UNIQUE_LISTS = ("tags", "see_also")
+
 Model = TypeVar("Model", bound=BaseModel)
 
 
 class _Collector:
-    """Gathers problems so a single run reports all of them, like a compiler."""
+    """Gathers problems, errors and warnings alike, so a single run reports all of them, like a compiler."""
 
     def __init__(self) -> None:
         self.problems: list[Problem] = []
 
-    def add(self, path: Path, message: str, *, field: str = "", at: Position | None = None) -> None:
+    def add(self, path: Path, message: str, *, field: str = "", at: Position | None = None,
+            severity: Severity = "error") -> None:
         line, column = (at.line, at.column) if at else (None, None)
-        self.problems.append(Problem(display_path(path), line, column, field, message))
+        self.problems.append(Problem(display_path(path), line, column, field, message, severity))
 
 
-def load_bank(content_dir: Path) -> Bank:
-    """Load and check the whole bank; raise ContentError listing every problem found."""
+def load_bank(content_dir: Path, *, strict: bool = False) -> Bank:
+    """Load and check the whole bank; raise ContentError listing every problem found if any is an error, or, when
+    `strict`, if there is any problem at all. An accepted bank carries its warnings."""
     found = _Collector()
     book_path = content_dir / BOOK_FILE
     book_doc = _read_document(book_path, found, content_dir)
@@ -56,18 +62,21 @@ def load_bank(content_dir: Path) -> Bank:
     if book is not None and book_doc is not None:
         _check_topics(book, book_doc, book_path, set(folders), found)
     _check_cross_references([item for items in records.values() for item in items], found)
+    # Last, so that every check above points at the entries as they are written.
+    accepted = {topic: [(path, _collapse_repeats(record, doc, path, found)) for path, record, doc in items]
+                for topic, items in records.items()}
 
-    if found.problems or book is None:
-        raise ContentError(found.problems)
+    problems = found.problems
+    if strict:
+        problems = [dataclasses.replace(problem, severity="error") for problem in problems]
+    if book is None or any(problem.severity == "error" for problem in problems):
+        raise ContentError(problems)
     # A topic folder's time changes when a record is added, removed or renamed in it, which renumbers its questions.
     book_modified = modified(book_path)
-    return number(book, {
-        topic: [Source(path, record, max(modified(path), modified(path.parent), book_modified))
-                for path, record, _ in items]
-        for topic, items in records.items()})
-
-
-
+    sources = {topic: [Source(path, record, max(modified(path), modified(path.parent), book_modified))
+                       for path, record in items]
+               for topic, items in accepted.items()}
+    return number(book, sources, warnings=tuple(problems))
 
 
 def _read_document(path: Path, found: _Collector, content_dir: Path) -> Document | None:
@@ -189,6 +198,25 @@ def _check_topics(book: Book, doc: Document, book_path: Path, folders: set[str],
     for folder in sorted(folders - set(declared)):
         found.add(book_path.parent / folder,
                   f"topic folder is not declared in {BOOK_FILE}; add it under 'topics:' (id: {folder})")
+
+
+def _collapse_repeats(record: Question, doc: Document, path: Path, found: _Collector) -> Question:
+    """The record with each entry of its _UNIQUE_LISTS once, in first-seen order; each repeat is a warning."""
+    collapsed: dict[str, list[str]] = {}
+    for name in _UNIQUE_LISTS:
+        entries: list[str] = getattr(record, name)
+        first_index: dict[str, int] = {}
+        for index, entry in enumerate(entries):
+            if entry not in first_index:
+                first_index[entry] = index
+                continue
+            first = doc.position((name, first_index[entry]))
+            already = f" (first at {first.line}:{first.column})" if first else ""
+            found.add(path, f"{entry!r} is listed again{already}; it is kept once", field=f"{name}[{index}]",
+                      at=doc.position((name, index)), severity="warning")
+        if len(first_index) < len(entries):
+            collapsed[name] = list(first_index)
+    return record.model_copy(update=collapsed) if collapsed else record
 
 
 def _normalised_question(text: str) -> str:
