@@ -114,6 +114,14 @@ def test_explicit_document_markers_around_one_document_are_fine(content: Path) -
     pytest.param(beta("id: beta", "id: Beta_2"), [f"1:5: error: id: 'Beta_2' {NOT_A_SLUG}"], id="id-not-a-slug"),
     pytest.param(beta("tags: [testing]", "tags: [testing, Machine Learning]"),
                  [f"4:17: error: tags[1]: 'Machine Learning' {NOT_A_SLUG}"], id="tag-not-a-slug"),
+    pytest.param(beta("tags: [testing]", f"tags: [testing, {'a' * 41}]"),
+                 ["4:17: error: tags[1]: 41 characters, over the limit of 40"], id="tag-too-long"),
+    pytest.param(beta("tags: [testing]", f"tags: [{', '.join(['testing'] * 51)}]"),
+                 [f"4:{len('tags: [') + len('testing, ') * 50 + 1}: error: tags: 51 entries, over the limit of 50"],
+                 id="51-tags-even-if-repeated"),
+    pytest.param(beta("see_also: [alpha]", f"see_also: [{', '.join(['alpha'] * 51)}]"),
+                 [f"5:{len('see_also: [') + len('alpha, ') * 50 + 1}: error: see_also: 51 entries, over the limit "
+                  "of 50"], id="51-see-also"),
     pytest.param(beta("difficulty: medium", "difficulty: extreme"),
                  ["3:13: error: difficulty: 'extreme' is not one of: 'easy', 'medium' or 'hard'"],
                  id="bad-difficulty"),
@@ -328,6 +336,34 @@ def test_pathological_nesting_is_refused_fast(content: Path, text: str, expected
     found, elapsed = timed_problems(content)  # pytest.raises(ContentError) inside: a RecursionError fails it
     assert found == [f"{BETA_FILE}:{expected}"]
     assert elapsed < 1.0
+
+
+@pytest.mark.parametrize("field, line", [("tags", 4), ("see_also", 5)])
+def test_sixty_thousand_entries_are_refused_fast(content: Path, field: str, line: int) -> None:
+    """Bounded before any work that grows faster than the list (a see_also entry is matched against every id)."""
+    entries = [f"t{number}" for number in range(60_000)]
+    text = re.sub(f"^{field}: .*$", f"{field}: [{', '.join(entries)}]", BETA, flags=re.MULTILINE)
+    (content / "basics" / "010-beta.yaml").write_text(text, encoding="utf-8")
+    found, elapsed = timed_problems(content)
+    column = len(f"{field}: [") + len(", ".join(entries[:50]) + ", ") + 1
+    assert found == [f"{BETA_FILE}:{line}:{column}: error: {field}: 60,000 entries, over the limit of 50"]
+    assert elapsed < 1.0
+
+
+def test_too_many_distinct_tags_in_the_bank_is_reported_once_where_it_goes_over(content: Path) -> None:
+    # alpha's one tag, then 41 records of 50 new tags, each of 40 characters (both at their limit): the 2,001st
+    # distinct tag is the last one of r39, the 40th record.
+    def tags(number: int) -> list[str]:
+        return [f"r{number}-t{index}-".ljust(40, "x") for index in range(50)]
+
+    for number in range(41):
+        text = beta("tags: [testing]", f"tags: [{', '.join(tags(number))}]").replace("see_also: [alpha]\n", "")
+        text = text.replace("id: beta", f"id: r{number}").replace("What is beta?", f"What is r{number}?")
+        (content / "scaling" / f"{number:03d}-r{number}.yaml").write_text(text, encoding="utf-8")
+    *before, over = tags(39)
+    column = len("tags: [") + len(", ".join(before) + ", ") + 1
+    assert problems(content) == [f"content/scaling/039-r39.yaml:4:{column}: error: tags[49]: {over!r} makes 2,001 "
+                                 "distinct tags in the bank, over the limit of 2,000"]
 
 
 def test_python_tag_is_refused_and_never_runs(content: Path) -> None:

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 from prepbook.bank import Bank, Source, number
 from prepbook.errors import ContentError, Problem, Severity, display_path
 from prepbook.markup import parse, plain_text
-from prepbook.models import Book, Question
+from prepbook.models import MAX_DISTINCT_TAGS, Book, Question
 from prepbook.sources import BOOK_FILE, Unreadable, modified, read_source, scan
 from prepbook.yamlread import Document, Position, YamlProblem, read_yaml
 
@@ -61,7 +61,9 @@ def load_bank(content_dir: Path, *, strict: bool = False) -> Bank:
 
     if book is not None and book_doc is not None:
         _check_topics(book, book_doc, book_path, set(folders), found)
-    _check_cross_references([item for items in records.values() for item in items], found)
+    in_book_order = [item for items in records.values() for item in items]
+    _check_cross_references(in_book_order, found)
+    _check_tag_count(in_book_order, found)
     # Last, so that every check above points at the entries as they are written.
     accepted = {topic: [(path, _collapse_repeats(record, doc, path, found)) for path, record, doc in items]
                 for topic, items in records.items()}
@@ -145,6 +147,12 @@ def _report(model: type[BaseModel], detail: Any, doc: Document, path: Path, foun
         message = f"expected {expected}, found {_kind(given)}"
     elif kind == "too_short":
         message = "must not be empty"
+    elif kind == "too_long":
+        limit = detail["ctx"]["max_length"]
+        message = f"{detail['ctx']['actual_length']:,} entries, over the limit of {limit:,}"
+        where = doc.position(loc + (limit,))  # the first entry over, where the list should end
+    elif kind == "string_too_long":
+        message = f"{len(given):,} characters, over the limit of {detail['ctx']['max_length']:,}"
     else:
         message = detail["msg"][:1].lower() + detail["msg"][1:]
     found.add(path, message, field=field, at=where)
@@ -198,6 +206,19 @@ def _check_topics(book: Book, doc: Document, book_path: Path, folders: set[str],
     for folder in sorted(folders - set(declared)):
         found.add(book_path.parent / folder,
                   f"topic folder is not declared in {BOOK_FILE}; add it under 'topics:' (id: {folder})")
+
+
+def _check_tag_count(records: list[tuple[Path, Question, Document]], found: _Collector) -> None:
+    """Reported once, at the tag that goes over in book order: book.yaml holds no tags, and that line is where the
+    bank crossed the limit; one line, where a report on every later record would bury the other problems."""
+    distinct: set[str] = set()
+    for path, record, doc in records:
+        for index, tag in enumerate(record.tags):
+            distinct.add(tag)
+            if len(distinct) > MAX_DISTINCT_TAGS:
+                found.add(path, f"{tag!r} makes {len(distinct):,} distinct tags in the bank, over the limit of "
+                          f"{MAX_DISTINCT_TAGS:,}", field=f"tags[{index}]", at=doc.position(("tags", index)))
+                return
 
 
 def _collapse_repeats(record: Question, doc: Document, path: Path, found: _Collector) -> Question:

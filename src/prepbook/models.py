@@ -9,9 +9,15 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+# Bounds on lists no reader needs longer: without them one record of 60,000 tags made 8.9 MB of handbook HTML and
+# a PDF that never finished. Checked before any work that grows faster than the list.
+MAX_LIST_ENTRIES = 50
+MAX_TAG_LENGTH = 40
+MAX_DISTINCT_TAGS = 2_000  # in the whole bank; the loader checks it, across records
 
 # Every model strips leading and trailing whitespace (StrictModel), before these constraints apply.
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
+Tag = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=MAX_TAG_LENGTH)]
 PlainText = Annotated[str, StringConstraints(min_length=1)]
 Markdown = Annotated[str, StringConstraints(min_length=1)]
 InlineMarkdown = Annotated[str, StringConstraints(min_length=1)]  # one paragraph's worth: code spans, emphasis
@@ -82,8 +88,9 @@ class Question(StrictModel):
         default=None, description="Optional: what the question asks about, shown under it and on the card's front "
                                   "(the code to read, the table to interpret), in Markdown.")
     difficulty: Difficulty
-    tags: list[Slug] = Field(default_factory=list, description="Lowercase slugs.")
-    see_also: list[Slug] = Field(default_factory=list, description="Ids of related records.")
+    tags: list[Tag] = Field(default_factory=list, max_length=MAX_LIST_ENTRIES, description="Lowercase slugs.")
+    see_also: list[Slug] = Field(default_factory=list, max_length=MAX_LIST_ENTRIES,
+                                 description="Ids of related records.")
     answer: Answer
 
 
