@@ -27,7 +27,8 @@ from prepbook.cli import main
 from prepbook.errors import BuildError
 from prepbook.load import load_bank
 from prepbook.render import NoOptions, Settings
-from prepbook.render.anki import FIELDS, RENDERER
+from prepbook.render.anki import FIELDS, RENDERER, stable_id
+from prepbook.render.decknames import deck_name, same_deck_key
 
 ImportLog = Any  # anki's protobuf ImportResponse.Log: lists new, updated, duplicate, conflicting
 
@@ -264,6 +265,63 @@ def test_identity_does_not_depend_on_file_name_topic_or_content(write_bank: Bank
                                                              difficulty="hard")]}, folder="after")
     assert package_notes(render(before, FIXED_DATE))["tcp-handshake"][0] == genanki.guid_for("tcp-handshake")
     assert package_notes(render(after, FIXED_DATE))["tcp-handshake"][0] == genanki.guid_for("tcp-handshake")
+
+
+# --- Deck names ---------------------------------------------------------------------------------------------
+
+
+def deck_of(col: Collection, record_id: str) -> str:
+    return col.decks.name(note_for(col, record_id).cards()[0].did)
+
+
+def test_titles_holding_anki_deck_separators_make_no_nested_decks(write_bank: BankWriter, collection: Collection,
+                                                                   tmp_path: Path) -> None:
+    content = write_bank({"networking": [record("tcp-handshake")], "storage": [record("disk-io")]},
+                         title="Notes::2026")
+    book_yaml = content / "book.yaml"
+    book_yaml.write_text(book_yaml.read_text(encoding="utf-8").replace("title: Networking", "title: Layers::TCP:::IP"),
+                         encoding="utf-8")
+    import_deck(collection, render(content, FIXED_DATE), tmp_path)
+
+    book = "Notes\u2236\u22362026"
+    names = {deck.name for deck in collection.decks.all_names_and_ids()} - {"Default"}
+    assert names == {book, f"{book}::Layers\u2236\u2236TCP\u2236\u2236:IP", f"{book}::Storage"}
+    assert deck_of(collection, "tcp-handshake") == f"{book}::Layers\u2236\u2236TCP\u2236\u2236:IP"
+    assert deck_of(collection, "disk-io") == f"{book}::Storage"
+
+
+# Two titles each: the loader refuses a pair when same_deck_key says Anki takes both for one deck.
+TITLE_PAIRS = [
+    ("Basics", "BASICS"), ("Straße", "STRASSE"), ("Caf\u00e9", "Cafe\u0301"), ("Notes:", "Notes"),
+    ("Tab\tStop", "TabStop"), ("A::B", "A\u2236\u2236B"), (":", "Blank"), ("\u0130stanbul", "i\u0307stanbul"),
+    ("Basics", "Basic"), ("Caf\u00e9", "Cafe"), ("A::B", "A:B"), ("A B", "AB"), ("Notes:", "Notes."), ("::", "blank"),
+]
+
+
+def renamed_apart(first: str, second: str) -> bool:
+    """Whether the importer took two deck names for one deck: it keeps one and adds "_" to the other (no title in
+    TITLE_PAIRS ends with "_")."""
+    return first.endswith("_") or second.endswith("_")
+
+
+def test_loader_and_anki_agree_on_which_titles_name_one_deck(collection: Collection, tmp_path: Path) -> None:
+    decks = []
+    for number, pair in enumerate(TITLE_PAIRS):
+        for side, title in enumerate(pair):
+            deck = genanki.Deck(stable_id(f"pair {number} {side}"), deck_name(f"Pair {number}", title))
+            deck.add_note(genanki.Note(model=genanki.BASIC_MODEL, fields=[f"{number} {side}", ""],
+                                       guid=f"{number} {side}"))
+            decks.append(deck)
+    package = tmp_path / "pairs.apkg"
+    genanki.Package(decks).write_to_file(package)
+    import_deck(collection, package.read_bytes(), tmp_path)
+
+    deck_by_note = {collection.get_note(note_id)["Front"]: collection.decks.name(card.did)
+                    for note_id in collection.find_notes("") for card in collection.get_note(note_id).cards()}
+    anki_says = [renamed_apart(deck_by_note[f"{number} 0"], deck_by_note[f"{number} 1"])
+                 for number in range(len(TITLE_PAIRS))]
+    assert [same_deck_key(first) == same_deck_key(second) for first, second in TITLE_PAIRS] == anki_says
+    assert anki_says == [True] * 8 + [False] * 6
 
 
 # --- Safety ---------------------------------------------------------------------------------------------------

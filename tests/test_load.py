@@ -238,6 +238,15 @@ def test_declared_topic_without_folder_names_the_actual_content_folder(
     assert found.endswith("topic 'scaling' has no folder bank/scaling/")
 
 
+def test_two_topic_titles_anki_takes_for_one_deck_are_reported_naming_both(content: Path) -> None:
+    (content / "book.yaml").write_text(
+        "title: Test Handbook\ntopics:\n  - id: basics\n    title: Basics\n  - id: scaling\n    title: 'BASICS:'\n",
+        encoding="utf-8")
+    assert problems(content) == [
+        "content/book.yaml:6:12: error: topics[1].title: 'BASICS:' names the same Anki deck as 'Basics' at "
+        "content/book.yaml:4:12 (Anki ignores case, and spaces and colons at either end)"]
+
+
 def test_record_directly_in_content_folder(content: Path) -> None:
     (content / "beta.yaml").write_text(BETA, encoding="utf-8")
     assert problems(content) == [

@@ -16,6 +16,7 @@ from prepbook.bank import Bank, Source, number
 from prepbook.errors import ContentError, Problem, Severity, display_path
 from prepbook.markup import parse, plain_text
 from prepbook.models import MAX_DISTINCT_TAGS, Book, Question
+from prepbook.render.decknames import same_deck_key
 from prepbook.sources import BOOK_FILE, Unreadable, modified, read_source, scan
 from prepbook.yamlread import Document, Position, YamlProblem, read_yaml
 
@@ -61,6 +62,7 @@ def load_bank(content_dir: Path, *, strict: bool = False) -> Bank:
 
     if book is not None and book_doc is not None:
         _check_topics(book, book_doc, book_path, set(folders), found)
+        _check_deck_names(book, book_doc, book_path, found)
     in_book_order = [item for items in records.values() for item in items]
     _check_cross_references(in_book_order, found)
     _check_tag_count(in_book_order, found)
@@ -206,6 +208,20 @@ def _check_topics(book: Book, doc: Document, book_path: Path, folders: set[str],
     for folder in sorted(folders - set(declared)):
         found.add(book_path.parent / folder,
                   f"topic folder is not declared in {BOOK_FILE}; add it under 'topics:' (id: {folder})")
+
+
+def _check_deck_names(book: Book, doc: Document, book_path: Path, found: _Collector) -> None:
+    """Each topic's cards go to a deck named after its title, so no two titles may name one deck."""
+    first_by_deck: dict[str, int] = {}
+    for index, topic in enumerate(book.topics):
+        first = first_by_deck.setdefault(same_deck_key(topic.title), index)
+        if first == index:
+            continue
+        there = doc.position(("topics", first, "title"))
+        line = f":{there.line}:{there.column}" if there else ""
+        found.add(book_path, f"{topic.title!r} names the same Anki deck as {book.topics[first].title!r} at "
+                  f"{display_path(book_path)}{line} (Anki ignores case, and spaces and colons at either end)",
+                  field=f"topics[{index}].title", at=doc.position(("topics", index, "title")))
 
 
 def _check_tag_count(records: list[tuple[Path, Question, Document]], found: _Collector) -> None:

@@ -29,6 +29,7 @@ from prepbook.bank import Bank, Entry
 from prepbook.errors import BuildError
 from prepbook.models import SECTIONS
 from prepbook.render import NoOptions, Settings
+from prepbook.render.decknames import deck_name
 from prepbook.render.html_writer import inline_markdown_to_html, markdown_to_html
 from prepbook.render.templating import render_template
 from prepbook.sources import modified
@@ -90,10 +91,11 @@ class AnkiRenderer:
 
     def render(self, bank: Bank, settings: Settings, options: NoOptions) -> bytes:
         model = _model(settings.templates_dir)
-        parent = genanki.Deck(PARENT_DECK_ID, bank.book.title, description=_escaped(bank.book.subtitle or ""))
+        parent = genanki.Deck(PARENT_DECK_ID, deck_name(bank.book.title),
+                              description=_escaped(bank.book.subtitle or ""))
         decks = [parent]
         for chapter in bank.chapters:
-            deck = genanki.Deck(topic_deck_id(chapter.info.id), f"{bank.book.title}::{chapter.info.title}",
+            deck = genanki.Deck(topic_deck_id(chapter.info.id), deck_name(bank.book.title, chapter.info.title),
                                 description=_escaped(chapter.info.description or ""))
             for entry in chapter.entries:
                 deck.add_note(_note(entry, model, _note_mod(entry, settings)))
