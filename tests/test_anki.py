@@ -61,6 +61,14 @@ def import_deck(col: Collection, deck: bytes, tmp_path: Path) -> ImportLog:
     return log
 
 
+INERT_OPEN, INERT_CLOSE = '<span class="mathjax_ignore">', "</span>"
+
+
+def inert(field: str) -> str:
+    """A field made from content as the deck stores it: inside markup Anki's MathJax does not scan."""
+    return INERT_OPEN + field + INERT_CLOSE
+
+
 def note_for(col: Collection, record_id: str) -> Any:
     (note_id,) = col.find_notes(f"RecordId:{record_id}")
     return col.get_note(note_id)
@@ -106,10 +114,10 @@ def test_real_bank_imports_with_one_card_per_question(bank: Bank, settings: Sett
     drift = bank.by_id["model-drift"]
     note = note_for(collection, "model-drift")
     assert note.guid == genanki.guid_for("model-drift")
-    assert note["Question"] == "What is model drift, and how do you detect and handle it?"
-    assert note["Short"].startswith("<p>Model drift is the degradation of model performance")
-    assert note["Mistakes"].startswith("<ul>\n<li>Not monitoring model performance")
-    assert note["Topic"] == "Machine Learning in Production"
+    assert note["Question"] == inert("What is model drift, and how do you detect and handle it?")
+    assert note["Short"].startswith(INERT_OPEN + "<p>Model drift is the degradation of model performance")
+    assert note["Mistakes"].startswith(INERT_OPEN + "<ul>\n<li>Not monitoring model performance")
+    assert note["Topic"] == inert("Machine Learning in Production")
     assert note["Difficulty"] == "medium"
     assert note["HandbookRef"] == f"Handbook {drift.number}"
     assert sorted(note.tags) == ["difficulty::medium", "mlops", "monitoring", "topic::ml-production"]
@@ -170,7 +178,7 @@ def test_edited_record_updates_in_place_and_keeps_review_history(write_bank: Ban
     assert not log.new and not log.conflicting
     assert collection.note_count() == notes_before
     note = note_for(collection, edited_id)
-    assert note["Short"] == "<p>A <strong>rewritten</strong> short answer.</p>\n"
+    assert note["Short"] == inert("<p>A <strong>rewritten</strong> short answer.</p>\n")
     card = note.cards()[0]
     assert card.id == reviewed.id
     assert (card.type, card.ivl, card.due, card.reps) == (reviewed.type, reviewed.ivl, reviewed.due, reviewed.reps)
@@ -188,7 +196,7 @@ def test_rebuild_with_the_same_timestamp_does_not_update(write_bank: BankWriter,
     log = import_deck(collection, render(content, FIXED_DATE), tmp_path)
 
     assert not log.updated and record_ids(log.duplicate) == ["tcp-handshake"]
-    assert note_for(collection, "tcp-handshake")["Short"] == "<p>Short answer of tcp-handshake.</p>\n"
+    assert note_for(collection, "tcp-handshake")["Short"] == inert("<p>Short answer of tcp-handshake.</p>\n")
 
 
 def test_without_source_date_epoch_only_edited_records_update(write_bank: BankWriter, collection: Collection,
@@ -208,7 +216,7 @@ def test_without_source_date_epoch_only_edited_records_update(write_bank: BankWr
     assert record_ids(log.updated) == ["dns-lookup"]
     assert record_ids(log.duplicate) == ["tcp-handshake"]
     assert note_for(collection, "dns-lookup").mod == FIXED_DATE + 60
-    assert note_for(collection, "dns-lookup")["Short"] == "<p>Edited.</p>\n"
+    assert note_for(collection, "dns-lookup")["Short"] == inert("<p>Edited.</p>\n")
 
 
 def test_a_file_dated_in_the_future_cannot_freeze_the_learners_notes(write_bank: BankWriter, collection: Collection,
@@ -352,6 +360,8 @@ def test_hostile_content_reaches_cards_as_inert_text(write_bank: BankWriter, col
         for element in ("<script", "<iframe", "<style", "<form", "<input", "<img", "<svg"):
             assert element not in value.lower(), (name, value)
         for element in parse_html(value).elements():
+            if (element.tag, element.attributes) == ("span", [("class", "mathjax_ignore")]):
+                continue
             assert element.tag in {"p", "ul", "li", "a", "strong", "em", "code", "wbr"}, (name, element.tag)
             for attribute, target in element.attributes:
                 assert attribute in {"href", "rel"}, (name, attribute)
@@ -361,7 +371,7 @@ def test_hostile_content_reaches_cards_as_inert_text(write_bank: BankWriter, col
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in note["Question"]
     assert "&lt;img src=x onerror=alert(1)&gt;" in note["Short"]
     assert "&lt;style&gt;" in note["Example"]
-    assert note["Topic"] == "&lt;script&gt;alert(&#x27;topic&#x27;)&lt;/script&gt;"
+    assert note["Topic"] == inert("&lt;script&gt;alert(&#x27;topic&#x27;)&lt;/script&gt;")
     assert '<a href="https://example.com/page"' in note["DeepDive"]  # links to web pages stay
 
     # Anki's own bracket syntax would fetch a sound or run LaTeX; it must stay text.
@@ -370,6 +380,73 @@ def test_hostile_content_reaches_cards_as_inert_text(write_bank: BankWriter, col
     # (a long word carries <wbr> break points, which are no text)
     assert "&#91;sound:http://evil/x.mp3]" in note["Mistakes"].replace("<wbr>", "")
     assert "<img" not in card.answer()
+
+
+# Anki's MathJax reads this as a formula whose link runs a script; each entry brings it into a field another way.
+FORMULA = r"\(\href{javascript:alert(1)}{x}\)"
+DISPLAY = r"\[\href{javascript:alert(1)}{x}\]"
+MATH_ATTACKS: dict[str, Any] = {
+    "question": f"Is {FORMULA} typeset?",
+    "answer": {
+        "short": r"\\(\href{javascript:alert(1)}{x}\\)",  # Markdown prints "\(" for "\\("
+        "deep_dive": r"\\[\href{javascript:alert(1)}{x}\\]",
+        "example": r"&#92;(\href{javascript:alert(1)}{x}&#92;)",  # an entity, decoded before MathJax reads the text
+        "mistakes": f"```mathjax_process\n{FORMULA}\n```",  # a class of its own, if content could name one
+        "in_production": f"`{FORMULA}`",
+    },
+}
+
+
+class _MathJaxText(HTMLParser):
+    """A field's text, and the part of it MathJax 3 scans with Anki's configuration (MathJax's default classes):
+    all but what is inside an element of class mathjax_ignore, unless also inside one of class mathjax_process.
+    Stricter than MathJax, which also skips code and pre, and never matches a delimiter across elements."""
+
+    _VOID = {"br", "hr", "wbr", "img", "input"}
+
+    def __init__(self, fragment: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ignoring = [False]
+        self.scanned = ""
+        self.text = ""
+        self.feed(fragment)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in self._VOID:
+            classes = (dict(attrs).get("class") or "").split(" ")
+            ignored = self.ignoring[-1] or "mathjax_ignore" in classes
+            self.ignoring.append(ignored and "mathjax_process" not in classes)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in self._VOID:
+            self.ignoring.pop()
+
+    def handle_data(self, data: str) -> None:
+        self.text += data
+        if not self.ignoring[-1]:
+            self.scanned += data
+
+
+def math_fields(write_bank: BankWriter, collection: Collection, tmp_path: Path) -> dict[str, str]:
+    """The fields of a note built from MATH_ATTACKS, as a collection stores them after a real import."""
+    content = write_bank({"evil": [record("formula", **MATH_ATTACKS)]})
+    book = content / "book.yaml"
+    book.write_text(book.read_text(encoding="utf-8").replace("title: Evil", f"title: '{FORMULA}'"), encoding="utf-8")
+    import_deck(collection, render(content, FIXED_DATE), tmp_path)
+    return dict(note_for(collection, "formula").items())
+
+
+def test_no_formula_from_content_is_where_mathjax_looks(write_bank: BankWriter, collection: Collection,
+                                                        tmp_path: Path) -> None:
+    fields = math_fields(write_bank, collection, tmp_path)
+    for name, value in fields.items():
+        scanned = _MathJaxText(value).scanned
+        assert "\\(" not in scanned and "\\[" not in scanned, (name, value)
+    # Every attack reached its field, as text.
+    for name in ("Question", "Short", "Example", "Mistakes", "InProduction", "Topic"):
+        assert FORMULA in _MathJaxText(fields[name]).text, name
+    assert DISPLAY in _MathJaxText(fields["DeepDive"]).text
 
 
 # --- Determinism and templates --------------------------------------------------------------------------------

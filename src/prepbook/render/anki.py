@@ -7,7 +7,8 @@ What Anki's importer does decides the design (measured with anki 26.9.3):
 - a note type whose field list changed leaves every existing note "conflicting" and frozen, so FIELDS below
   is designed once: only ever append to it;
 - Anki sanitises nothing and its reviewer re-runs <script>, so every field is built from escaped text and
-  sanitised HTML only.
+  sanitised HTML only; its reviewer also typesets any formula delimiters it finds with MathJax, so content is
+  wrapped where MathJax does not look (_NO_MATH).
 """
 
 from __future__ import annotations
@@ -50,6 +51,18 @@ _FIELD_REFERENCE = re.compile(r"{{\s*[#^/]?\s*([^}]+?)\s*}}")
 # Anki gives bracketed text in fields a meaning: [sound:URL] plays (and fetches) media, [latex] runs the LaTeX
 # compiler. Encoding the bracket keeps the text visible and makes it inert.
 _ANKI_BRACKET = "&#91;"
+# Anki's reviewer typesets every \(…\) and \[…\] on a card with MathJax 3, whose \href makes a link (javascript:
+# included), and the browser decodes entities before MathJax reads the text, so no escaping of the delimiters holds.
+# Anki's MathJax configuration (ts/mathjax/index.ts; AnkiDroid copies it) keeps MathJax's default classes: no text
+# inside an element of class mathjax_ignore is scanned for math, whatever delimiters or environments a client
+# enables; text inside a mathjax_process element within it is. So every field made from content is wrapped in the
+# first, and formulas prepbook writes itself can be made live with the second; content cannot name a class (the
+# sanitiser keeps only code's "language-<word>"). A <span>, because fields sit in inline places too ({{Topic}}).
+_NO_MATH = '<span class="mathjax_ignore">{}</span>'
+# Fields prepbook makes from a fixed vocabulary (an enum value, a slug, a number): they cannot hold a backslash,
+# and stay bare because templates put them in attributes (class="difficulty-{{Difficulty}}") and searches match
+# them whole (RecordId:model-drift).
+_VOCABULARY_FIELDS = frozenset({"Difficulty", "RecordId", "HandbookRef"})
 # A zip member's date is part of its bytes; this is the earliest one the format can store.
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
@@ -154,11 +167,17 @@ def _note(entry: Entry, model: genanki.Model, mod: int) -> _TimedNote:
     }
     return _TimedNote(
         model=model,
-        fields=[values[field].replace("[", _ANKI_BRACKET) for field in FIELDS],
+        fields=[_field(name, values[name]) for name in FIELDS],
         guid=genanki.guid_for(record.id),
         tags=[*record.tags, f"topic::{entry.topic.id}", f"difficulty::{record.difficulty.value}"],
         mod=mod,
     )
+
+
+def _field(name: str, value: str) -> str:
+    """A field's HTML as Anki stores it: Anki's bracket syntax and MathJax delimiters from content inert."""
+    inert = value.replace("[", _ANKI_BRACKET)
+    return inert if name in _VOCABULARY_FIELDS else _NO_MATH.format(inert)
 
 
 def _escaped(plain: str) -> str:
