@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import shutil
 import sqlite3
+import subprocess
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -447,6 +449,51 @@ def test_no_formula_from_content_is_where_mathjax_looks(write_bank: BankWriter, 
     for name in ("Question", "Short", "Example", "Mistakes", "InProduction", "Topic"):
         assert FORMULA in _MathJaxText(fields[name]).text, name
     assert DISPLAY in _MathJaxText(fields["DeepDive"]).text
+
+
+# MathJax as Anki bundles it: ankitects/anki's yarn.lock resolves its "mathjax": "^3.1.2" to 3.2.2.
+MATHJAX_PACKAGE = "mathjax-full@3.2.2"
+Typeset = Callable[[list[str]], list[dict[str, Any]]]
+
+
+@pytest.fixture(scope="module")
+def mathjax(tmp_path_factory: pytest.TempPathFactory) -> Typeset:
+    """Real MathJax 3 under Node (tests/anki_mathjax.js), installed from npm once per run; skipped without them."""
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if not node or not npm:
+        pytest.skip("needs node and npm")
+    folder = tmp_path_factory.mktemp("mathjax")
+    try:
+        subprocess.run([npm, "install", "--prefer-offline", "--no-audit", "--no-fund", "--silent",
+                        "--prefix", str(folder), MATHJAX_PACKAGE], check=True, capture_output=True, timeout=300)
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
+        pytest.skip(f"cannot install {MATHJAX_PACKAGE} from npm (offline?): {error}")
+
+    def typeset(fragments: list[str]) -> list[dict[str, Any]]:
+        done = subprocess.run([node, str(Path(__file__).parent / "anki_mathjax.js")], input=json.dumps(fragments),
+                              capture_output=True, text=True, check=True, timeout=120,
+                              env={**os.environ, "NODE_PATH": str(folder / "node_modules")})
+        results: list[dict[str, Any]] = json.loads(done.stdout)
+        return results
+
+    return typeset
+
+
+def test_real_mathjax_typesets_nothing_from_content(write_bank: BankWriter, collection: Collection, tmp_path: Path,
+                                                    mathjax: Typeset) -> None:
+    fields = math_fields(write_bank, collection, tmp_path)
+    for name, result in zip(fields, mathjax(list(fields.values()))):
+        assert result["formulas"] == 0, (name, result["html"])
+        assert 'href="javascript:' not in result["html"], name
+
+    # The attack is real: without the wrapper MathJax makes the link (code it skips on its own)...
+    exposed = ("Question", "Short", "DeepDive", "Example", "Topic")
+    bare = [fields[name].removeprefix(INERT_OPEN).removesuffix(INERT_CLOSE) for name in exposed]
+    for name, result in zip(exposed, mathjax(bare)):
+        assert result["formulas"] == 1 and 'href="javascript:alert(1)"' in result["html"], name
+    # ...and a formula prepbook writes itself, marked mathjax_process, is still typeset inside it.
+    [own] = mathjax([inert(r'<p>Area <span class="mathjax_process">\(\pi r^2\)</span></p>')])
+    assert own["formulas"] == 1
 
 
 # --- Determinism and templates --------------------------------------------------------------------------------
