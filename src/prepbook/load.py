@@ -16,7 +16,7 @@ from prepbook.bank import Bank, Source, number
 from prepbook.errors import ContentError, Problem, Severity, display_path
 from prepbook.markup import parse, plain_text
 from prepbook.models import MAX_DISTINCT_TAGS, Book, Question
-from prepbook.render.decknames import same_deck_key
+from prepbook.decknames import same_deck_key
 from prepbook.sources import BOOK_FILE, Unreadable, modified, read_source, scan
 from prepbook.yamlread import Document, Position, YamlProblem, read_yaml
 
