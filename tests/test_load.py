@@ -488,3 +488,13 @@ def test_invalid_book_does_not_stop_the_records_being_checked(content: Path) -> 
         f"{BETA_FILE}:3:13: error: difficulty: 'extreme' is not one of: 'easy', 'medium' or 'hard'",
         "content/book.yaml:2:9: error: topics: must not be empty",
     ]
+
+
+def test_a_file_dated_in_the_future_gets_one_warning_with_the_fix(content: Path) -> None:
+    record_file = content / "basics" / "000-alpha.yaml"
+    os.utime(record_file, (4_084_000_000, 4_084_000_000))  # 2099
+    bank = load_bank(content)
+    (warning,) = bank.warnings
+    assert str(warning) == ("content/basics/000-alpha.yaml: warning: modified in the future (2099-06-01 12:26 UTC), "
+                            "so taken as modified now; run `touch content/basics/000-alpha.yaml` to fix it")
+    assert max(entry.modified for entry in bank.entries) <= time.time()

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import difflib
 import re
+import shlex
+import time
 import typing
 import unicodedata
 from pathlib import Path
@@ -22,6 +25,8 @@ from prepbook.yamlread import Document, Position, YamlProblem, read_yaml
 
 # Lists of a record whose repeated entries mean nothing: each is kept once, so no output prints "1.2, 1.2".
 _UNIQUE_LISTS = ("tags", "see_also")
+# A file saved a moment ago on a network share may carry the server's clock: only beyond this is it "the future".
+_CLOCK_TOLERANCE = 60
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -66,6 +71,7 @@ def load_bank(content_dir: Path, *, strict: bool = False) -> Bank:
     in_book_order = [item for items in records.values() for item in items]
     _check_cross_references(in_book_order, found)
     _check_tag_count(in_book_order, found)
+    _check_dates([book_path, *(path for path, _, _ in in_book_order)], found)
     # Last, so that every check above points at the entries as they are written.
     accepted = {topic: [(path, _collapse_repeats(record, doc, path, found)) for path, record, doc in items]
                 for topic, items in records.items()}
@@ -254,6 +260,21 @@ def _collapse_repeats(record: Question, doc: Document, path: Path, found: _Colle
         if len(first_index) < len(entries):
             collapsed[name] = list(first_index)
     return record.model_copy(update=collapsed) if collapsed else record
+
+
+def _check_dates(paths: list[Path], found: _Collector) -> None:
+    """A file dated in the future is taken as changed now (sources.modified); say so, since every build until the
+    date passes changes the outputs' dates."""
+    now = time.time()
+    for path in paths:
+        try:
+            when = path.stat().st_mtime
+        except OSError:
+            continue  # already reported as unreadable
+        if when > now + _CLOCK_TOLERANCE:
+            date = datetime.datetime.fromtimestamp(when, tz=datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+            found.add(path, f"modified in the future ({date}), so taken as modified now; run "
+                            f"`touch {shlex.quote(display_path(path))}` to fix it", severity="warning")
 
 
 def _normalised_question(text: str) -> str:
