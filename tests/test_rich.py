@@ -162,3 +162,16 @@ def test_html_preview_prints_tables_as_tables(built: Path) -> None:
     document = (built / "handbook.html").read_text(encoding="utf-8")
     assert document.count("<table") == 1 and "|---" not in document
     assert document.count('class="prompt"') == 2
+
+
+def test_the_readme_example_record_is_valid_and_uses_each_feature(write_bank: BankWriter) -> None:
+    import yaml
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    (example,) = re.findall(r"^````yaml\n(.*?)^````$", readme, flags=re.S | re.M)
+    data = yaml.safe_load(example)
+    bank = load_bank(write_bank({"javascript": [data]}))
+    text = example
+    for feature in ("prompt:", "|---|", "```javascript", "<kbd>", "<sup>", "<details>", "`"):
+        assert feature in text, feature
+    assert bank.entries[0].record.prompt
