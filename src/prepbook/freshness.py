@@ -61,8 +61,8 @@ class Freshness:
             output = (self.out_dir / filename).read_bytes()
         except (OSError, ValueError):
             return False
-        return (record.get("inputs") == self._inputs(options_key)
-                and record.get("output") == hashlib.sha256(output).hexdigest())
+        return bool(record.get("inputs") == self._inputs(options_key)
+                    and record.get("output") == hashlib.sha256(output).hexdigest())
 
     def remember(self, filename: str, options_key: str, data: bytes) -> None:
         record = {"inputs": self._inputs(options_key), "output": hashlib.sha256(data).hexdigest()}

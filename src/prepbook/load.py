@@ -111,8 +111,8 @@ def _read_document(path: Path, found: _Collector, content_dir: Path) -> Document
     except YamlProblem as problem:
         found.add(path, problem.message, at=problem.position)
         return None
-    for problem in doc.problems:
-        found.add(path, problem.message, at=problem.position)
+    for tolerated in doc.problems:
+        found.add(path, tolerated.message, at=tolerated.position)
     return doc
 
 

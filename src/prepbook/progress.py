@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from types import TracebackType
+from typing import Never
 
 from tqdm import tqdm
 
@@ -11,15 +12,17 @@ class ProgressBar:
     """A prepbook.render.Progress that draws one tqdm bar per stage ("laying out chapters", ...)."""
 
     def __init__(self) -> None:
-        self._bar: tqdm | None = None
+        self._bar: tqdm[Never] | None = None  # a bar with no iterable: the stubs say tqdm[Never]
         self._stage = ""
 
     def __call__(self, what: str, done: int, total: int) -> None:
-        if self._bar is None or what != self._stage:
+        bar = self._bar
+        if bar is None or what != self._stage:
             self.close()
             self._stage = what
-            self._bar = tqdm(total=total, desc=what, unit="part", leave=False, disable=None)
-        self._bar.update(done - self._bar.n)
+            bar = tqdm(total=total, desc=what, unit="part", leave=False, disable=None)
+            self._bar = bar
+        bar.update(done - bar.n)
 
     def close(self) -> None:
         if self._bar is not None:

@@ -77,7 +77,7 @@ _constructor = yaml.constructor.SafeConstructor()
 def _scalar(event: yaml.ScalarEvent) -> Any:
     start = _position(event.start_mark)
     if event.tag in (None, "!"):
-        tag = _resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+        tag = _resolver.resolve(yaml.ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
     else:
         tag = event.tag
     if tag not in _SCALAR_TAGS:
@@ -107,7 +107,8 @@ def read_yaml(text: str) -> Document:
             doc.value = value
             doc.value_at[()] = start
             return ()
-        container, path, pending, pending_at = stack[-1]
+        container, pending, pending_at = stack[-1][0], stack[-1][2], stack[-1][3]
+        path: KeyPath = stack[-1][1]
         if isinstance(container, list):
             child = path + (len(container),)
             container.append(value)

@@ -200,8 +200,9 @@ def _package_time(decks: list[genanki.Deck], settings: Settings) -> int:
     if settings.source_date_fixed:
         return settings.source_date
     templates = (settings.templates_dir / name for name in (FRONT_TEMPLATE, BACK_TEMPLATE, CSS_FILE))
-    return max(settings.source_date, *(note.mod for deck in decks for note in deck.notes),
-               *(modified(path) for path in templates))
+    newest: int = max(settings.source_date, *(note.mod for deck in decks for note in deck.notes),
+                      *(modified(path) for path in templates))
+    return newest
 
 
 def _package(package: genanki.Package, timestamp: int) -> bytes:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.annotations import Link
-from pypdf.generic import Fit, NameObject
+from pypdf.generic import Fit, IndirectObject, NameObject
 
 from prepbook.render.layout import LaidOut
 
@@ -109,7 +109,7 @@ def _drop_internal_links(page: object) -> None:
 
 
 def _add_outline(writer: PdfWriter, parts: Sequence[LaidOut], placement: Placement) -> None:
-    parents: list[tuple[int, object]] = []  # (level, outline item) of the open ancestors
+    parents: list[tuple[int, IndirectObject]] = []  # (level, outline item) of the open ancestors
     for part, first in zip(parts, placement.first_pages):
         for offset, page in enumerate(part.pages):
             for level, label, x, y in page.bookmarks:

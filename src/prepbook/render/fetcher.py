@@ -12,7 +12,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 LOGGER = logging.getLogger("prepbook")
 
 
-class ProjectFetcher(URLFetcher):
+class ProjectFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint publishes no types
     """Serves file: URLs that resolve (symlinks followed) inside `roots`; refuses network, data: and the rest.
 
     Content is untrusted: a stylesheet or record must never make WeasyPrint read /etc/passwd, climb out with

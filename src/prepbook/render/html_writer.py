@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -140,11 +140,11 @@ _BLOCKS: dict[str, Callable[[Node], str]] = {
 }
 
 
-def _inline(nodes: list[Node]) -> str:
+def _inline(nodes: Sequence[Node]) -> str:
     return "".join(_inline_parts(nodes))
 
 
-def _inline_parts(nodes: list[Node]) -> Iterator[str]:
+def _inline_parts(nodes: Sequence[Node]) -> Iterator[str]:
     for node in nodes:
         name = node.name
         if name in ("text", "text_special"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import jinja2
 
@@ -14,8 +14,14 @@ from prepbook.errors import BuildError
 
 # Anki's card templates are themselves templates, whose {{Field}}, {{#Field}} and {{/Field}} Anki fills in at
 # review time: prepbook's own placeholders in them use square brackets, so both kinds read plainly side by side.
-ANKI_CARD_SYNTAX = {"variable_start_string": "[[", "variable_end_string": "]]", "block_start_string": "[%",
-                    "block_end_string": "%]", "comment_start_string": "[#", "comment_end_string": "#]"}
+class Delimiters(NamedTuple):
+    block: tuple[str, str]
+    variable: tuple[str, str]
+    comment: tuple[str, str]
+
+
+JINJA_SYNTAX = Delimiters(block=("{%", "%}"), variable=("{{", "}}"), comment=("{#", "#}"))
+ANKI_CARD_SYNTAX = Delimiters(block=("[%", "%]"), variable=("[[", "]]"), comment=("[#", "#]"))
 
 
 def render_template(templates_dir: Path, name: str, context: dict[str, Any],
@@ -38,6 +44,7 @@ def _environment(templates_dir: Path, filters: tuple[tuple[str, Callable[..., An
                  anki_card: bool) -> jinja2.Environment:
     """One environment per folder and filter set, so each template is compiled once, not once per part; Jinja
     still reloads a template whose file changed."""
+    syntax = ANKI_CARD_SYNTAX if anki_card else JINJA_SYNTAX
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir),
         # A typo in a template must fail loudly, never print an empty string.
@@ -46,7 +53,9 @@ def _environment(templates_dir: Path, filters: tuple[tuple[str, Callable[..., An
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
-        **(ANKI_CARD_SYNTAX if anki_card else {}),
+        block_start_string=syntax.block[0], block_end_string=syntax.block[1],
+        variable_start_string=syntax.variable[0], variable_end_string=syntax.variable[1],
+        comment_start_string=syntax.comment[0], comment_end_string=syntax.comment[1],
     )
     environment.filters.update(filters)
     return environment
