@@ -473,8 +473,8 @@ def test_repeated_list_entries_are_shown_once_in_every_output(content: Path) -> 
         REPEATS.replace("[testing, ml, testing]", "[testing, testing, testing]"), encoding="utf-8")
     bank = load_bank(content)
     settings = Settings(templates_dir=TEMPLATES, source_date=FIXED_DATE, source_date_fixed=True)
-    handbook = " ".join(re.sub(r"<[^>]+>", "", HTML.render(bank, settings, HTML.options()).decode()).split())
-    sheet = MD.render(bank, settings, MD.options()).decode()
+    handbook = " ".join(re.sub(r"<[^>]+>", "", HTML.render(bank, settings, HTML.options())[HTML.filename].decode()).split())
+    sheet = MD.render(bank, settings, MD.options())[MD.filename].decode()
     assert handbook.endswith("Index of tags testing1.1, 1.2")
     assert "`testing` `testing`" not in sheet
     assert re.findall("See also:.*", sheet) == ["See also: [1.1 What is alpha?](#11-what-is-alpha)"]

@@ -88,7 +88,7 @@ def squash(text: str) -> str:
 
 
 def render(bank: Bank, settings: Settings, **changes: Any) -> str:
-    return RENDERER.render(bank, settings, CheatsheetOptions(**changes)).decode("utf-8")
+    return RENDERER.render(bank, settings, CheatsheetOptions(**changes))[RENDERER.filename].decode("utf-8")
 
 
 # --- known answers for the slug rules ---------------------------------------------------------------------------
@@ -194,8 +194,8 @@ def test_difficulty_and_tags_compact(bank: Bank, settings: Settings) -> None:
 
 
 def test_output_is_deterministic_and_ends_with_one_newline(bank: Bank, settings: Settings) -> None:
-    first = RENDERER.render(bank, settings, CheatsheetOptions())
-    assert first == RENDERER.render(bank, settings, CheatsheetOptions())
+    first = RENDERER.render(bank, settings, CheatsheetOptions())[RENDERER.filename]
+    assert first == RENDERER.render(bank, settings, CheatsheetOptions())[RENDERER.filename]
     assert first.endswith(b"\n") and not first.endswith(b"\n\n")
 
 

@@ -18,6 +18,10 @@ from prepbook.render.html import HandbookOptions
 from prepbook.render.pdf import RENDERER, PdfOptions
 
 ONE_JOB = PdfOptions(jobs=1)
+
+
+def handbook_pdf(bank: Bank, settings: Settings, options: PdfOptions) -> pypdf.PdfReader:
+    return pypdf.PdfReader(io.BytesIO(RENDERER.render(bank, settings, options)[RENDERER.filename]))
 from tests.conftest import record
 
 pytestmark = pytest.mark.weasyprint
@@ -57,7 +61,7 @@ def handbook(bank: Bank) -> pypdf.PdfReader:
     from tests.conftest import FIXED_DATE, TEMPLATES
 
     settings = Settings(templates_dir=TEMPLATES, source_date=FIXED_DATE, source_date_fixed=True)
-    return pypdf.PdfReader(io.BytesIO(RENDERER.render(bank, settings, ONE_JOB)))
+    return handbook_pdf(bank, settings, ONE_JOB)
 
 
 @pytest.fixture(scope="module")
@@ -145,7 +149,7 @@ def test_tag_index_lists_every_tag_with_pages(bank: Bank, handbook: pypdf.PdfRea
 @pytest.mark.parametrize(("paper", "size"), [("a4", A4), ("letter", LETTER)])
 def test_paper_size(write_bank, settings: Settings, paper: str, size: tuple[int, int]) -> None:
     bank = load_bank(write_bank({"basics": [record("alpha")]}))
-    reader = pypdf.PdfReader(io.BytesIO(RENDERER.render(bank, settings, PdfOptions(paper=paper, jobs=1))))
+    reader = handbook_pdf(bank, settings, PdfOptions(paper=paper, jobs=1))
     for page in reader.pages:
         assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == size
 
@@ -160,7 +164,7 @@ def test_long_answers_code_and_many_tags_lay_out_cleanly(write_bank, settings: S
                for i in range(3)]
     bank = load_bank(write_bank({"stress": records}))
     with caplog.at_level(logging.WARNING):
-        reader = pypdf.PdfReader(io.BytesIO(RENDERER.render(bank, settings, ONE_JOB)))
+        reader = handbook_pdf(bank, settings, ONE_JOB)
     # The only tolerated warning: the slower font subsetter on machines without libharfbuzz-subset.
     problems = [r for r in caplog.records if r.name.startswith("weasyprint") and "HarfBuzz-Subset" not in r.message]
     assert not problems, caplog.text
@@ -173,7 +177,7 @@ def test_raw_html_in_content_is_printed_as_text(write_bank, settings: Settings) 
     bank = load_bank(write_bank({"basics": [record(
         "html", question="Is <b>this</b> bold?", answer={"short": "Use <em>tags</em> & <script>alert(1)</script>."})]}))
     text = _flat(" ".join(page.extract_text() for page in
-                          pypdf.PdfReader(io.BytesIO(RENDERER.render(bank, settings, ONE_JOB))).pages))
+                          handbook_pdf(bank, settings, ONE_JOB).pages))
     assert "Is <b>this</b> bold?" in text
     assert "Use <em>tags</em> & <script>alert(1)</script>." in text
 
@@ -204,7 +208,7 @@ def test_parallel_parts_assemble_into_the_single_pass_book(write_bank, settings:
     }
     bank = load_bank(write_bank(topics))
     single = pypdf.PdfReader(io.BytesIO(_single_pass(bank, settings)))
-    parallel = pypdf.PdfReader(io.BytesIO(RENDERER.render(bank, settings, PdfOptions(jobs=2))))
+    parallel = handbook_pdf(bank, settings, PdfOptions(jobs=2))
     assert len(parallel.pages) == len(single.pages) > 12
     for number, (one, two) in enumerate(zip(single.pages, parallel.pages), start=1):
         assert _layout_lines(two) == _layout_lines(one), f"page {number}"
@@ -236,7 +240,8 @@ def _link_targets(reader: pypdf.PdfReader) -> set[tuple[int, int]]:
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_same_content_gives_same_bytes(bank: Bank, settings: Settings, jobs: int) -> None:
     options = PdfOptions(jobs=jobs)
-    assert RENDERER.render(bank, settings, options) == RENDERER.render(bank, settings, options)
+    first, second = (RENDERER.render(bank, settings, options)[RENDERER.filename] for _ in range(2))
+    assert first == second
 
 
 def test_every_font_is_embedded(handbook: pypdf.PdfReader) -> None:

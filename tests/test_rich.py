@@ -7,6 +7,7 @@ differ by their prompt, and a 300-character identifier in a short answer and a t
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -175,3 +176,29 @@ def test_the_readme_example_record_is_valid_and_uses_each_feature(write_bank: Ba
     for feature in ("prompt:", "|---|", "```javascript", "<kbd>", "<sup>", "<details>", "`"):
         assert feature in text, feature
     assert bank.entries[0].record.prompt
+
+
+def test_html_preview_finds_every_font_its_stylesheet_names_beside_it(built: Path) -> None:
+    document = (built / "handbook.html").read_text(encoding="utf-8")
+    urls = re.findall(r'url\("([^"]+)"\)', document)
+    assert len(urls) >= 10 and all(url.startswith("fonts/") for url in urls)
+    for url in urls:
+        assert (built / url).is_file(), url
+    assert (built / "fonts" / "LICENSE-SourceSerifPro.txt").is_file()  # the licences travel with the fonts
+
+
+@pytest.mark.weasyprint
+def test_html_preview_opened_from_the_build_folder_is_set_in_the_books_faces(built: Path) -> None:
+    """A real renderer opens the preview where it lies, reading only the build folder, and embeds the book's
+    own faces: the fonts loaded."""
+    import weasyprint
+
+    from prepbook.render.fetcher import ProjectFetcher
+
+    pdf = weasyprint.HTML(filename=str(built / "handbook.html"), url_fetcher=ProjectFetcher([built])).write_pdf()
+    fonts = {str(font.get("/BaseFont")) for page in pypdf.PdfReader(io.BytesIO(pdf)).pages
+             for font in page["/Resources"]["/Font"].values()
+             for font in [font.get_object()]}
+    # The @font-face families, loaded from build/fonts; without them the faces are the system's (DejaVu...).
+    assert any(name.endswith("+Body-Serif") for name in fonts), fonts
+    assert any(name.endswith("+Heading-Sans") for name in fonts), fonts

@@ -14,7 +14,7 @@ from prepbook.errors import Problem, UsageError
 from prepbook.freshness import Freshness, content_digest, tree_digest
 from prepbook.load import load_bank
 from prepbook.output import commit, recover
-from prepbook.render import Settings, cache_key, get_renderer, options_for
+from prepbook.render import Files, Settings, cache_key, get_renderer, options_for
 from prepbook.sources import modified, scan
 
 
@@ -66,7 +66,7 @@ def build(formats: Iterable[str], content_dir: Path, settings: Settings, option_
     freshness = Freshness(out_dir, content_digest(content_dir) + tree_digest(settings.templates_dir))
     settings = dataclasses.replace(settings, cache_dir=freshness.folder)
     stale = [renderer for renderer in renderers if not freshness.is_fresh(renderer.filename, keys[renderer.filename])]
-    rendered: dict[str, bytes] = {}
+    rendered: dict[str, Files] = {}
     warnings: tuple[Problem, ...] = ()
     if stale:
         bank = load_bank(content_dir)
@@ -74,8 +74,8 @@ def build(formats: Iterable[str], content_dir: Path, settings: Settings, option_
         for renderer in stale:
             rendered[renderer.filename] = renderer.render(bank, settings, options[renderer.filename])
     interrupts.check()  # a Ctrl-C that library code caught during rendering must still stop the build here
-    changed = commit(out_dir, rendered)
-    for filename, data in rendered.items():
-        freshness.remember(filename, keys[filename], data)
+    changed = commit(out_dir, {path: data for files in rendered.values() for path, data in files.items()})
+    for filename, files in rendered.items():
+        freshness.remember(filename, keys[filename], files)
     return Built([Written(out_dir / renderer.filename, (out_dir / renderer.filename).stat().st_size,
                           changed.get(renderer.filename, False)) for renderer in renderers], warnings)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from prepbook import __version__
 from prepbook.output import write_atomic
+from prepbook.render import Files
 from prepbook.sources import Unreadable, read_source, scan
 
 CACHE_FOLDER = ".prepbook-cache"
@@ -55,15 +56,18 @@ class Freshness:
         return hashlib.sha256(f"{__version__}|{options_key}|{self.inputs_digest}".encode()).hexdigest()
 
     def is_fresh(self, filename: str, options_key: str) -> bool:
-        """Whether `filename` was built from these inputs and options and is still the file that was written."""
+        """Whether the output named by its main file was built from these inputs and options, and every file of
+        it is still the one that was written."""
         try:
             record = json.loads((self.folder / f"{filename}.json").read_text(encoding="utf-8"))
-            output = (self.out_dir / filename).read_bytes()
+            if record.get("inputs") != self._inputs(options_key) or not isinstance(record.get("files"), dict):
+                return False
+            return all(hashlib.sha256((self.out_dir / path).read_bytes()).hexdigest() == digest
+                       for path, digest in record["files"].items())
         except (OSError, ValueError):
             return False
-        return bool(record.get("inputs") == self._inputs(options_key)
-                    and record.get("output") == hashlib.sha256(output).hexdigest())
 
-    def remember(self, filename: str, options_key: str, data: bytes) -> None:
-        record = {"inputs": self._inputs(options_key), "output": hashlib.sha256(data).hexdigest()}
+    def remember(self, filename: str, options_key: str, files: Files) -> None:
+        record = {"inputs": self._inputs(options_key),
+                  "files": {path: hashlib.sha256(data).hexdigest() for path, data in sorted(files.items())}}
         write_atomic(self.folder / f"{filename}.json", json.dumps(record).encode("utf-8"))

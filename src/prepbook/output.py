@@ -15,7 +15,7 @@ import os
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from prepbook.errors import BuildError
 
@@ -52,9 +52,10 @@ class _Step:
 def commit(folder: Path, files: Mapping[str, bytes]) -> dict[str, bool]:
     """Put every file (name → bytes) into `folder` together, or none of them; return which ones changed.
     Files whose bytes are already there are left untouched."""
-    changed = {name: data for name, data in files.items() if not _holds(folder / name, data)}
+    changed = {name: data for name, data in files.items() if not _holds(folder / _inside(name), data)}
     if changed:
-        _create(folder)
+        for name in changed:
+            _create((folder / name).parent)
         steps = _stage(folder, changed)
         _write_journal(folder, steps)
         try:
@@ -66,7 +67,8 @@ def commit(folder: Path, files: Mapping[str, bytes]) -> dict[str, bool]:
             if isinstance(error, OSError):
                 raise _write_error(folder / step.target, error) from error
             raise
-        _sync_folder(folder)
+        for parent in sorted({(folder / step.target).parent for step in steps}):
+            _sync_folder(parent)
         (folder / JOURNAL).unlink()
         _sync_folder(folder)
         for step in steps:
@@ -92,11 +94,19 @@ def recover(folder: Path) -> None:
             journal.unlink()
             _sync_folder(folder)
         if folder.is_dir():
-            for leftover in folder.iterdir():
-                if leftover.name.startswith(".") and leftover.name.endswith((_STAGED, _PREVIOUS)):
+            for leftover in folder.rglob(".*"):
+                if leftover.is_file() and leftover.name.endswith((_STAGED, _PREVIOUS)):
                     leftover.unlink(missing_ok=True)
     except OSError as error:
         raise _write_error(folder, error) from error
+
+
+def _inside(name: str) -> str:
+    """A file's path relative to the output folder, refused if it could lead out of it."""
+    path = PurePosixPath(name)
+    if path.is_absolute() or ".." in path.parts or not path.parts:
+        raise BuildError(f"refusing to write {name!r}: outside the output folder")
+    return name
 
 
 def _holds(path: Path, data: bytes) -> bool:
@@ -119,8 +129,11 @@ def _stage(folder: Path, files: Mapping[str, bytes]) -> list[_Step]:
     name = ""
     try:
         for name, data in files.items():
-            handle, staged = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=_STAGED)
-            steps.append(_Step(name, Path(staged).name, f".{name}{_PREVIOUS}" if (folder / name).exists() else None))
+            target = folder / name
+            handle, staged = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=_STAGED)
+            previous = target.parent / f".{target.name}{_PREVIOUS}"
+            steps.append(_Step(name, _relative(staged, folder),
+                               _relative(previous, folder) if target.exists() else None))
             with os.fdopen(handle, "wb") as stream:
                 stream.write(data)
                 stream.flush()
@@ -133,6 +146,10 @@ def _stage(folder: Path, files: Mapping[str, bytes]) -> list[_Step]:
             raise _write_error(folder / name, error) from error
         raise
     return steps
+
+
+def _relative(path: str | Path, folder: Path) -> str:
+    return Path(path).relative_to(folder).as_posix()
 
 
 def _write_journal(folder: Path, steps: list[_Step]) -> None:

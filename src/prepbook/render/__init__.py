@@ -57,11 +57,15 @@ class NoOptions:
     """For a renderer that has no options of its own."""
 
 
+# An output's files: path relative to the output folder → bytes. Committed together with every other output's.
+Files = dict[str, bytes]
+
+
 class Renderer(Protocol):
-    filename: str
+    filename: str  # the output's main file; render() may put files of its own beside it (the preview's fonts)
     options: type[Any]  # the dataclass of this renderer's options; render() gets an instance
 
-    def render(self, bank: Bank, settings: Settings, options: Any) -> bytes: ...
+    def render(self, bank: Bank, settings: Settings, options: Any) -> Files: ...
 
 
 def cache_key(settings: Settings, options: object) -> str:

@@ -29,7 +29,7 @@ import genanki
 from prepbook.bank import Bank, Entry
 from prepbook.errors import BuildError
 from prepbook.models import SECTIONS
-from prepbook.render import NoOptions, Settings
+from prepbook.render import Files, NoOptions, Settings
 from prepbook.decknames import deck_name
 from prepbook.render.html_writer import inline_markdown_to_html, markdown_to_html
 from prepbook.render.templating import render_template
@@ -102,7 +102,7 @@ class AnkiRenderer:
     filename = "deck.apkg"
     options = NoOptions
 
-    def render(self, bank: Bank, settings: Settings, options: NoOptions) -> bytes:
+    def render(self, bank: Bank, settings: Settings, options: NoOptions) -> Files:
         model = _model(settings.templates_dir)
         parent = genanki.Deck(PARENT_DECK_ID, deck_name(bank.book.title),
                               description=_escaped(bank.book.subtitle or ""))
@@ -113,7 +113,7 @@ class AnkiRenderer:
             for entry in chapter.entries:
                 deck.add_note(_note(entry, model, _note_mod(entry, settings)))
             decks.append(deck)
-        return _package(genanki.Package(decks), _package_time(decks, settings))
+        return {self.filename: _package(genanki.Package(decks), _package_time(decks, settings))}
 
 
 RENDERER = AnkiRenderer()

@@ -11,11 +11,12 @@ from markupsafe import Markup
 from prepbook import __version__
 from prepbook.bank import Bank
 from prepbook.models import SECTIONS
-from prepbook.render import Paper, Settings, option
+from prepbook.render import Files, Paper, Settings, option
 from prepbook.render.html_writer import inline_markdown_to_html, markdown_to_html
 from prepbook.render.templating import render_template
 
 TEMPLATE = "handbook.html.j2"
+FONTS_FOLDER = "fonts"
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
 
 
@@ -79,8 +80,12 @@ class HtmlRenderer:
     filename = "handbook.html"
     options = HandbookOptions
 
-    def render(self, bank: Bank, settings: Settings, options: HandbookOptions) -> bytes:
-        return handbook_html(bank, settings, options).encode("utf-8")
+    def render(self, bank: Bank, settings: Settings, options: HandbookOptions) -> Files:
+        # The stylesheet loads its fonts from fonts/ beside the document: a copy goes there, licences included,
+        # so the preview opened from the output folder is set in the book's own faces.
+        fonts = settings.templates_dir / FONTS_FOLDER
+        files = {f"{FONTS_FOLDER}/{path.name}": path.read_bytes() for path in sorted(fonts.iterdir()) if path.is_file()}
+        return {self.filename: handbook_html(bank, settings, options).encode("utf-8"), **files}
 
 
 RENDERER = HtmlRenderer()

@@ -22,7 +22,7 @@ from markdown_it_pyrs import Node
 
 from prepbook.bank import Bank, Chapter, Entry
 from prepbook.models import MISTAKES, SECTIONS, SHORT
-from prepbook.render import Flavor, Settings, option
+from prepbook.render import Files, Flavor, Settings, option
 from prepbook.render.slugs import slugger
 from prepbook.render.templating import render_template
 
@@ -143,7 +143,7 @@ class MarkdownRenderer:
     filename = "cheatsheet.md"
     options = CheatsheetOptions
 
-    def render(self, bank: Bank, settings: Settings, options: CheatsheetOptions) -> bytes:
+    def render(self, bank: Bank, settings: Settings, options: CheatsheetOptions) -> Files:
         flavor = options.flavor
         built = datetime.fromtimestamp(settings.source_date, tz=timezone.utc).date()
         book = bank.book
@@ -162,7 +162,7 @@ class MarkdownRenderer:
         anchors = _anchors(draft, targets, flavor)
         body = render_template(settings.templates_dir, TEMPLATE, {**context, "anchors": anchors})
         front = _front_matter(book.title, built, book.edition) if options.front_matter else ""
-        return (front + body.strip("\n") + "\n").encode("utf-8")
+        return {self.filename: (front + body.strip("\n") + "\n").encode("utf-8")}
 
 
 def escape_text(text: str, flavor: Flavor) -> str:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from prepbook.bank import Bank
-from prepbook.render import Settings, option
+from prepbook.render import Files, Settings, option
 from prepbook.render.html import HandbookOptions, Portion, handbook_context, handbook_html
 from prepbook.render.templating import render_template
 
@@ -44,9 +44,9 @@ class PdfRenderer:
     filename = "handbook.pdf"
     options = PdfOptions
 
-    def render(self, bank: Bank, settings: Settings, options: PdfOptions) -> bytes:
+    def render(self, bank: Bank, settings: Settings, options: PdfOptions) -> Files:
         with _workers(max(1, options.jobs)) as run:
-            return _render_in_parts(bank, settings, options, run)
+            return {self.filename: _render_in_parts(bank, settings, options, run)}
 
 
 # Lays out (index, html, templates folder, source date) tasks, yielding (index, laid-out part) as each ends.
