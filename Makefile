@@ -27,7 +27,10 @@ html: $(VENV)/.installed
 validate: $(VENV)/.installed
 	$(PREPBOOK) validate --content $(CONTENT)
 
+# The linter and the type checker first: they take seconds, the suite minutes.
 test: $(VENV)/.installed system-check
+	$(BIN)/ruff check src tests bench docs
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 # The edit-test loop: every test but those that lay out a PDF, so neither WeasyPrint nor Pango is needed.

@@ -60,8 +60,8 @@ sys.exit(code)
 """]
 # WeasyPrint alone on prepbook's HTML: the floor prepbook's PDF time is compared against.
 BARE_WEASYPRINT = [sys.executable, "-c",
-                   "import sys, weasyprint; weasyprint.HTML(filename=sys.argv[1], base_url=sys.argv[2])"
-                   ".write_pdf(sys.argv[3])"]
+                   ("import sys, weasyprint; weasyprint.HTML(filename=sys.argv[1], base_url=sys.argv[2])"
+                   ".write_pdf(sys.argv[3])")]
 
 VALIDATE = "validate"
 PDF_SINGLE = "build pdf --jobs 1"
@@ -128,7 +128,7 @@ def log(message: str) -> None:
 def measure(argv: list[str]) -> Sample:
     """Wall time and the peak RSS of the largest process in the command's tree, through LAUNCHER."""
     env = {**os.environ, "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
-    done = subprocess.run([*LAUNCHER, *argv], cwd=REPO, env=env, stdin=subprocess.DEVNULL, capture_output=True)
+    done = subprocess.run([*LAUNCHER, *argv], cwd=REPO, env=env, stdin=subprocess.DEVNULL, capture_output=True, check=False)
     if done.returncode != 0:
         lines = done.stderr.decode("utf-8", "replace").strip().splitlines() or ["(no message)"]
         raise CommandFailed(f"exit {done.returncode}: {lines[-1]}")
@@ -269,15 +269,15 @@ def machine() -> list[tuple[str, str]]:
         ("Python", platform.python_version()),
         ("WeasyPrint", importlib.metadata.version("weasyprint")),
         ("libharfbuzz-subset", harfbuzz or "missing (WeasyPrint falls back to slower fontTools subsetting)"),
-        ("prepbook", f"{importlib.metadata.version('prepbook')} at {git_revision()}, "
-                     f"src/ + templates/ fingerprint {code_fingerprint()}"),
-        ("Date", datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")),
+        ("prepbook", (f"{importlib.metadata.version('prepbook')} at {git_revision()}, "
+                     f"src/ + templates/ fingerprint {code_fingerprint()}")),
+        ("Date", datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")),
     ]
 
 
 def git_revision() -> str:
     def git(*arguments: str) -> str:
-        return subprocess.run(["git", *arguments], cwd=REPO, capture_output=True, text=True).stdout.strip()
+        return subprocess.run(["git", *arguments], cwd=REPO, capture_output=True, text=True, check=False).stdout.strip()
 
     dirty = git("status", "--porcelain", "--", "src", "templates")
     return git("rev-parse", "--short", "HEAD") + (" + uncommitted changes in src/ or templates/" if dirty else "")
@@ -346,9 +346,9 @@ def targets(result: SizeResult) -> list[str]:
 
 def report(command: str, results: list[SizeResult]) -> str:
     lines = ["# prepbook benchmark", "", f"Written by `bench/run.py`; command: `{command}`", "",
-             "Seconds are wall time of a fresh process (interpreter start included), the median of the runs. "
+             ("Seconds are wall time of a fresh process (interpreter start included), the median of the runs. "
              "Peak RSS is the largest single process in the command's tree (worker processes included). "
-             "Compare ratios, not seconds, across machines or invocations.", "", "## Machine", "",
+             "Compare ratios, not seconds, across machines or invocations."), "", "## Machine", "",
              "| | |", "|---|---|"]
     lines += [f"| {key} | {value} |" for key, value in machine()]
     lines.append("")

@@ -21,16 +21,16 @@ from anki import import_export_pb2 as pb
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
 from click.testing import CliRunner
 
-from tests.conftest import FIXED_DATE, TEMPLATES, BankWriter, record
-from tests.htmltree import Element, parse_html
 from prepbook.bank import Bank
 from prepbook.build import source_date
 from prepbook.cli import main
+from prepbook.decknames import deck_name, same_deck_key
 from prepbook.errors import BuildError
 from prepbook.load import load_bank
 from prepbook.render import NoOptions, Settings
 from prepbook.render.anki import FIELDS, RENDERER, stable_id
-from prepbook.decknames import deck_name, same_deck_key
+from tests.conftest import FIXED_DATE, TEMPLATES, BankWriter, record
+from tests.htmltree import Element, parse_html
 
 ImportLog = Any  # anki's protobuf ImportResponse.Log: lists new, updated, duplicate, conflicting
 
@@ -465,14 +465,14 @@ def mathjax(tmp_path_factory: pytest.TempPathFactory) -> Typeset:
 def test_real_mathjax_typesets_nothing_from_content(write_bank: BankWriter, collection: Collection, tmp_path: Path,
                                                     mathjax: Typeset) -> None:
     fields = math_fields(write_bank, collection, tmp_path)
-    for name, result in zip(fields, mathjax(list(fields.values()))):
+    for name, result in zip(fields, mathjax(list(fields.values())), strict=True):
         assert result["formulas"] == 0, (name, result["html"])
         assert 'href="javascript:' not in result["html"], name
 
     # The attack is real: without the wrapper MathJax makes the link (code it skips on its own)...
     exposed = ("Question", "Short", "DeepDive", "Example", "Topic")
     bare = [fields[name].removeprefix(INERT_OPEN).removesuffix(INERT_CLOSE) for name in exposed]
-    for name, result in zip(exposed, mathjax(bare)):
+    for name, result in zip(exposed, mathjax(bare), strict=True):
         assert result["formulas"] == 1 and 'href="javascript:alert(1)"' in result["html"], name
     # ...and a formula prepbook writes itself, marked mathjax_process, is still typeset inside it.
     [own] = mathjax([inert(r'<p>Area <span class="mathjax_process">\(\pi r^2\)</span></p>')])

@@ -46,14 +46,14 @@ print("and writes its outputs")
 
 
 def test_ctrl_c_swallowed_by_a_destructor_stops_the_build_as_soon_as_the_destructor_returns() -> None:
-    finished = subprocess.run([sys.executable, "-c", SWALLOWED], capture_output=True, text=True, timeout=60)
+    finished = subprocess.run([sys.executable, "-c", SWALLOWED], capture_output=True, text=True, timeout=60, check=False)
     assert finished.stdout == ""
     assert finished.stderr.rstrip().endswith("KeyboardInterrupt")
     assert "Exception ignored" not in finished.stderr
 
 
 def test_ctrl_c_caught_by_library_code_still_stops_the_build_before_writing() -> None:
-    finished = subprocess.run([sys.executable, "-c", CAUGHT], capture_output=True, text=True, timeout=60)
+    finished = subprocess.run([sys.executable, "-c", CAUGHT], capture_output=True, text=True, timeout=60, check=False)
     assert finished.stdout == "the build carries on\n"
     assert finished.stderr.rstrip().endswith("KeyboardInterrupt")
 
@@ -91,12 +91,12 @@ def test_an_interrupted_build_ends_by_sigint_after_one_line(interrupt: str, as_m
     # and a calling script stops.
     script = _write_build(tmp_path, interrupt)
     command = [sys.executable, "-m", script.stem] if as_module else [sys.executable, str(script)]
-    finished = subprocess.run(command, capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    finished = subprocess.run(command, capture_output=True, text=True, timeout=60, cwd=tmp_path, check=False)
     assert finished.returncode == -signal.SIGINT
     assert finished.stderr == INTERRUPTED
     assert finished.stdout == "exit handlers ran\n"
     in_a_shell = subprocess.run(["sh", "-c", '"$@" > /dev/null 2>&1; echo "$?"', "sh", *command],
-                                capture_output=True, text=True, timeout=60, cwd=tmp_path)
+                                capture_output=True, text=True, timeout=60, cwd=tmp_path, check=False)
     assert in_a_shell.stdout == "130\n"
 
 
@@ -104,7 +104,7 @@ def test_an_interrupted_build_ends_by_sigint_after_one_line(interrupt: str, as_m
 def test_a_second_ctrl_c_while_exiting_stops_only_that_exit_handler(tmp_path: Path) -> None:
     ending = "atexit.register(os.kill, os.getpid(), signal.SIGINT)  # runs first: Ctrl-C again while exiting"
     script = _write_build(tmp_path, ending=ending)
-    finished = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    finished = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60, cwd=tmp_path, check=False)
     assert finished.returncode == -signal.SIGINT
     assert finished.stdout == "exit handlers ran\n"
 

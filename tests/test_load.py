@@ -15,14 +15,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import FIXED_DATE, TEMPLATES, BankWriter, record
 from prepbook.errors import ContentError
 from prepbook.load import load_bank
-from prepbook.sources import MAX_FILE_BYTES
 from prepbook.models import Answer, Question
 from prepbook.render import Settings
 from prepbook.render.html import RENDERER as HTML
 from prepbook.render.md import RENDERER as MD
+from prepbook.sources import MAX_FILE_BYTES
+from tests.conftest import FIXED_DATE, TEMPLATES, BankWriter, record
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -46,7 +46,7 @@ NOT_A_SLUG = "is not a slug (lowercase letters, digits and single hyphens, like 
 
 # Nine lists of nine aliases of the list before: 9**9 (387 million) "lol"s once expanded.
 ALIAS_BOMB = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
-    f"{name}: &{name} [{', '.join([f'*{previous}'] * 9)}]\n" for previous, name in zip("abcdefgh", "bcdefghi")
+    f"{name}: &{name} [{', '.join([f'*{previous}'] * 9)}]\n" for previous, name in zip("abcdefgh", "bcdefghi", strict=True)
 )
 
 
@@ -120,8 +120,8 @@ def test_explicit_document_markers_around_one_document_are_fine(content: Path) -
                  [f"4:{len('tags: [') + len('testing, ') * 50 + 1}: error: tags: 51 entries, over the limit of 50"],
                  id="51-tags-even-if-repeated"),
     pytest.param(beta("see_also: [alpha]", f"see_also: [{', '.join(['alpha'] * 51)}]"),
-                 [f"5:{len('see_also: [') + len('alpha, ') * 50 + 1}: error: see_also: 51 entries, over the limit "
-                  "of 50"], id="51-see-also"),
+                 [(f"5:{len('see_also: [') + len('alpha, ') * 50 + 1}: error: see_also: 51 entries, over the limit "
+                  "of 50")], id="51-see-also"),
     pytest.param(beta("difficulty: medium", "difficulty: extreme"),
                  ["3:13: error: difficulty: 'extreme' is not one of: 'easy', 'medium' or 'hard'"],
                  id="bad-difficulty"),
@@ -145,8 +145,8 @@ def test_explicit_document_markers_around_one_document_are_fine(content: Path) -
                  ["12:1: error: invalid YAML: found unexpected end of stream (while scanning a quoted scalar)"],
                  id="broken-syntax-unclosed-quote"),
     pytest.param(beta("  short:", "\tshort:"),
-                 ["7:1: error: invalid YAML: found character that cannot start any token "
-                  "(while scanning for the next token)"], id="tab-indentation"),
+                 [("7:1: error: invalid YAML: found character that cannot start any token "
+                  "(while scanning for the next token)")], id="tab-indentation"),
     pytest.param("- id: beta\n- question: What is beta?\n",
                  ["1:1: error: expected a mapping of fields, found a list"], id="list-instead-of-record"),
     pytest.param(BETA.split("  short:")[0] + "  - Short answer of beta.\n  - Deep dive of beta.\n",
@@ -243,8 +243,8 @@ def test_two_topic_titles_anki_takes_for_one_deck_are_reported_naming_both(conte
         "title: Test Handbook\ntopics:\n  - id: basics\n    title: Basics\n  - id: scaling\n    title: 'BASICS:'\n",
         encoding="utf-8")
     assert problems(content) == [
-        "content/book.yaml:6:12: error: topics[1].title: 'BASICS:' names the same Anki deck as 'Basics' at "
-        "content/book.yaml:4:12 (Anki ignores case, and spaces and colons at either end)"]
+        ("content/book.yaml:6:12: error: topics[1].title: 'BASICS:' names the same Anki deck as 'Basics' at "
+        "content/book.yaml:4:12 (Anki ignores case, and spaces and colons at either end)")]
 
 
 def test_record_directly_in_content_folder(content: Path) -> None:
@@ -335,8 +335,8 @@ def test_alias_bomb_is_refused_fast(content: Path) -> None:
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("[" * 10_000 + "]" * 10_000, "1:1001: error: invalid YAML: exceeded maximum nesting depth "
-                                  "(while increasing flow level)"),
+    ("[" * 10_000 + "]" * 10_000, ("1:1001: error: invalid YAML: exceeded maximum nesting depth "
+                                  "(while increasing flow level)")),
     ("{a: " * 10_000 + "}" * 10_000, "1:65: error: nested deeper than 16 levels"),
     ("- " * 10_000 + "x", "1:33: error: nested deeper than 16 levels"),
 ], ids=["flow-lists", "flow-mappings", "block-lists"])
@@ -371,8 +371,8 @@ def test_too_many_distinct_tags_in_the_bank_is_reported_once_where_it_goes_over(
         (content / "scaling" / f"{number:03d}-r{number}.yaml").write_text(text, encoding="utf-8")
     *before, over = tags(39)
     column = len("tags: [") + len(", ".join(before) + ", ") + 1
-    assert problems(content) == [f"content/scaling/039-r39.yaml:4:{column}: error: tags[49]: {over!r} makes 2,001 "
-                                 "distinct tags in the bank, over the limit of 2,000"]
+    assert problems(content) == [(f"content/scaling/039-r39.yaml:4:{column}: error: tags[49]: {over!r} makes 2,001 "
+                                 "distinct tags in the bank, over the limit of 2,000")]
 
 
 def test_python_tag_is_refused_and_never_runs(content: Path) -> None:

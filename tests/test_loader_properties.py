@@ -14,11 +14,11 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import record
 from prepbook.bank import Bank
 from prepbook.errors import ContentError
 from prepbook.load import load_bank
 from prepbook.models import Answer, Question
+from tests.conftest import record
 
 RECORD_TEXT = yaml.safe_dump(record("beta", see_also=["alpha"]), sort_keys=False, allow_unicode=True)
 YAML_SYNTAX = "-:?,[]{}#&*!|>'\"%@` \t\n"

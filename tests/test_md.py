@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from datetime import date
 from pathlib import Path
@@ -18,13 +17,20 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from tests.conftest import BankWriter, record
-from tests.htmltree import Element, parse_html
 from prepbook.bank import Bank
 from prepbook.load import load_bank
 from prepbook.render import Flavor, Settings
-from prepbook.render.md import _MAY_NEED_SETTLING, RENDERER, CheatsheetOptions, _settled_markdown, answer_markdown, escape_text
+from prepbook.render.md import (
+    _MAY_NEED_SETTLING,
+    RENDERER,
+    CheatsheetOptions,
+    _settled_markdown,
+    answer_markdown,
+    escape_text,
+)
 from prepbook.render.slugs import github_slug, slugger
+from tests.conftest import BankWriter, record
+from tests.htmltree import Element, parse_html
 
 FLAVORS: list[Flavor] = ["github", "gitlab", "mkdocs"]
 SPECIAL_QUESTION = r"Why do a | b * c _ d < e > f \ g `h` [x](y) # not heading & &amp; ~~no~~ $x$ {y} end?"

@@ -13,8 +13,7 @@ from prepbook.bank import Bank
 from prepbook.load import load_bank
 from prepbook.models import SECTIONS
 from prepbook.render import Settings
-from prepbook.render.html import handbook_html
-from prepbook.render.html import HandbookOptions
+from prepbook.render.html import HandbookOptions, handbook_html
 from prepbook.render.pdf import RENDERER, PdfOptions
 
 ONE_JOB = PdfOptions(jobs=1)
@@ -210,7 +209,7 @@ def test_parallel_parts_assemble_into_the_single_pass_book(write_bank, settings:
     single = pypdf.PdfReader(io.BytesIO(_single_pass(bank, settings)))
     parallel = handbook_pdf(bank, settings, PdfOptions(jobs=2))
     assert len(parallel.pages) == len(single.pages) > 12
-    for number, (one, two) in enumerate(zip(single.pages, parallel.pages), start=1):
+    for number, (one, two) in enumerate(zip(single.pages, parallel.pages, strict=True), start=1):
         assert _layout_lines(two) == _layout_lines(one), f"page {number}"
     assert _outline(parallel) == _outline(single)
     assert parallel.metadata.title == single.metadata.title

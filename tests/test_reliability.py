@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any
+from typing import IO, Any, Self
 
 import pypdf
 import pytest
@@ -227,7 +227,7 @@ def test_ctrl_c_during_a_parallel_pdf_build_prints_one_line_and_leaves_no_tempor
             time.sleep(0.05)
         assert process.poll() is None, "the build ended before it could be interrupted"
         os.killpg(process.pid, signal.SIGINT)
-        stdout, stderr = process.communicate(timeout=60)
+        _stdout, stderr = process.communicate(timeout=60)
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
@@ -364,7 +364,7 @@ class _FullDiskStream:
     def __init__(self, stream: IO[bytes]) -> None:
         self._stream = stream
 
-    def __enter__(self) -> _FullDiskStream:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
@@ -496,7 +496,7 @@ def test_a_build_killed_between_two_renames_is_rolled_back_by_the_next_build(sit
     killed = subprocess.run(
         [sys.executable, "-c", _KILLED_MID_COMMIT, "build", "all", "--jobs", "1", "--content", str(site.content),
          "--templates", str(TEMPLATES), "--out", str(site.out)],
-        capture_output=True, text=True, env=environment, cwd=tmp_path, timeout=300)
+        capture_output=True, text=True, env=environment, cwd=tmp_path, timeout=300, check=False)
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     # Meanwhile a reader finds whole files only, one of them already the new build's.
     now = site.outputs()
@@ -558,7 +558,7 @@ def test_builds_started_at_once_do_not_corrupt_each_other(prebuilt: Site, tmp_pa
 
 def _alias_bomb() -> str:
     lines = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
-    for previous, name in zip("abcdefgh", "bcdefghi"):
+    for previous, name in zip("abcdefgh", "bcdefghi", strict=True):
         lines.append(f"{name}: &{name} [{', '.join([f'*{previous}'] * 9)}]")
     return "\n".join(lines) + "\n"
 

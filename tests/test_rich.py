@@ -169,7 +169,7 @@ def test_the_readme_example_record_is_valid_and_uses_each_feature(write_bank: Ba
     import yaml
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    (example,) = re.findall(r"^````yaml\n(.*?)^````$", readme, flags=re.S | re.M)
+    (example,) = re.findall(r"^````yaml\n(.*?)^````$", readme, flags=re.DOTALL | re.MULTILINE)
     data = yaml.safe_load(example)
     bank = load_bank(write_bank({"javascript": [data]}))
     text = example

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import CONTENT, ROOT
 from prepbook.models import SECTIONS
 from prepbook.schema import schema_files
+from tests.conftest import CONTENT, ROOT
 
 SCHEMA_DIR = ROOT / "schema"
 RECORD_FILES = sorted(CONTENT.glob("*/*.yaml"))

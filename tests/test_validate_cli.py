@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from tests.conftest import CONTENT, ROOT, BankWriter, record
 from prepbook.bank import Bank
 from prepbook.cli import main
+from tests.conftest import CONTENT, ROOT, BankWriter, record
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BROKEN = FIXTURES / "broken-bank"

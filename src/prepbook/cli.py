@@ -45,7 +45,7 @@ def _run(action: Callable[[], Any], debug: bool) -> None:
     except KeyboardInterrupt:
         click.echo("prepbook: interrupted; outputs are as they were before this build.", err=True)
         sys.exit(EXIT_INTERRUPTED)
-    except Exception as error:  # a bug in prepbook itself, not a user mistake
+    except Exception as error:  # noqa: BLE001  # a bug in prepbook itself, not a user mistake: one line, exit 4
         if debug:
             traceback.print_exc()
         click.echo(f"prepbook: internal error: {type(error).__name__}: {error} (run with --debug for details)",

@@ -16,10 +16,10 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from prepbook.bank import Bank, Source, number
+from prepbook.decknames import same_deck_key
 from prepbook.errors import ContentError, Problem, Severity, display_path
 from prepbook.markup import parse, plain_text
 from prepbook.models import MAX_DISTINCT_TAGS, Book, Question
-from prepbook.decknames import same_deck_key
 from prepbook.sources import BOOK_FILE, Unreadable, modified, read_source, scan
 from prepbook.yamlread import Document, Position, YamlProblem, read_yaml
 
@@ -272,7 +272,7 @@ def _check_dates(paths: list[Path], found: _Collector) -> None:
         except OSError:
             continue  # already reported as unreadable
         if when > now + _CLOCK_TOLERANCE:
-            date = datetime.datetime.fromtimestamp(when, tz=datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+            date = datetime.datetime.fromtimestamp(when, tz=datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
             found.add(path, f"modified in the future ({date}), so taken as modified now; run "
                             f"`touch {shlex.quote(display_path(path))}` to fix it", severity="warning")
 

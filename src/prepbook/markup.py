@@ -20,7 +20,7 @@ LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 # Raw HTML an author may use, written without attributes; any other tag is shown as the text that was typed.
 SAFE_INLINE_TAGS = frozenset({"sub", "sup", "br", "kbd", "mark", "details", "summary"})
 # One tag of the safe set, as typed: no attributes (an attribute is how HTML turns active), optional "/".
-SAFE_TAG = re.compile(r"<(/?)(%s)\s*/?>" % "|".join(sorted(SAFE_INLINE_TAGS)), re.IGNORECASE)
+SAFE_TAG = re.compile(r"<(/?)({})\s*/?>".format("|".join(sorted(SAFE_INLINE_TAGS))), re.IGNORECASE)
 
 _tree_parser = MarkdownIt("commonmark").enable_many(["table", "strikethrough"])
 

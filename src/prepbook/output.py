@@ -129,11 +129,10 @@ def _stage(folder: Path, files: Mapping[str, bytes]) -> list[_Step]:
     name = ""
     try:
         for name, data in files.items():
-            target = folder / name
+            target, beside = folder / name, PurePosixPath(name).parent
             handle, staged = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=_STAGED)
-            previous = target.parent / f".{target.name}{_PREVIOUS}"
-            steps.append(_Step(name, _relative(staged, folder),
-                               _relative(previous, folder) if target.exists() else None))
+            previous = (beside / f".{target.name}{_PREVIOUS}").as_posix() if target.exists() else None
+            steps.append(_Step(name, (beside / Path(staged).name).as_posix(), previous))
             with os.fdopen(handle, "wb") as stream:
                 stream.write(data)
                 stream.flush()
@@ -146,10 +145,6 @@ def _stage(folder: Path, files: Mapping[str, bytes]) -> list[_Step]:
             raise _write_error(folder / name, error) from error
         raise
     return steps
-
-
-def _relative(path: str | Path, folder: Path) -> str:
-    return Path(path).relative_to(folder).as_posix()
 
 
 def _write_journal(folder: Path, steps: list[_Step]) -> None:

@@ -86,7 +86,7 @@ def _scalar(event: yaml.ScalarEvent) -> Any:
         return event.value
     try:
         return _constructor.construct_object(yaml.ScalarNode(tag, event.value))
-    except Exception:  # PyYAML raises KeyError, IndexError, ValueError... for a value its tag cannot hold
+    except Exception:  # noqa: BLE001  # PyYAML raises KeyError, IndexError, ValueError... for a value its tag cannot hold
         raise YamlProblem(f"{event.value!r} is not a valid {tag.replace(_TAG, '')}", start) from None
 
 

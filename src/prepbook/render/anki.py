@@ -27,10 +27,10 @@ from typing import Any
 import genanki
 
 from prepbook.bank import Bank, Entry
+from prepbook.decknames import deck_name
 from prepbook.errors import BuildError
 from prepbook.models import SECTIONS
 from prepbook.render import Files, NoOptions, Settings
-from prepbook.decknames import deck_name
 from prepbook.render.html_writer import inline_markdown_to_html, markdown_to_html
 from prepbook.render.templating import render_template
 from prepbook.sources import modified

@@ -63,7 +63,7 @@ def merge(parts: Sequence[LaidOut], placement: Placement, overlays: Sequence[Lai
     writer = PdfWriter()
     readers = [PdfReader(io.BytesIO(part.pdf)) for part in parts]
     targets: dict[str, tuple[int, float, float]] = {}  # anchor → (page index, x, y) in PDF points
-    for part, reader, first in zip(parts, readers, placement.first_pages):
+    for part, reader, first in zip(parts, readers, placement.first_pages, strict=True):
         while len(writer.pages) < first:
             size = part.pages[0]
             writer.add_blank_page(size.width * PT_PER_PX, size.height * PT_PER_PX)
@@ -72,15 +72,15 @@ def merge(parts: Sequence[LaidOut], placement: Placement, overlays: Sequence[Lai
             for name, (x, y) in page.anchors.items():
                 targets.setdefault(name, (first + offset, x * PT_PER_PX, (page.height - y) * PT_PER_PX))
 
-    for part, first, overlay in zip(parts, placement.first_pages, overlays):
-        for offset, (page, stamps) in enumerate(zip(part.pages, PdfReader(io.BytesIO(overlay.pdf)).pages)):
+    for part, first, overlay in zip(parts, placement.first_pages, overlays, strict=True):
+        for offset, (page, stamps) in enumerate(zip(part.pages, PdfReader(io.BytesIO(overlay.pdf)).pages, strict=True)):
             book_page = writer.pages[first + offset]
             _drop_internal_links(book_page)
             if page.kind == "text":
                 book_page.merge_page(stamps)
                 book_page.compress_content_streams()
 
-    for part, first in zip(parts, placement.first_pages):
+    for part, first in zip(parts, placement.first_pages, strict=True):
         for offset, page in enumerate(part.pages):
             for target, (x, y, width, height) in page.links:
                 if target not in targets:
@@ -110,7 +110,7 @@ def _drop_internal_links(page: object) -> None:
 
 def _add_outline(writer: PdfWriter, parts: Sequence[LaidOut], placement: Placement) -> None:
     parents: list[tuple[int, IndirectObject]] = []  # (level, outline item) of the open ancestors
-    for part, first in zip(parts, placement.first_pages):
+    for part, first in zip(parts, placement.first_pages, strict=True):
         for offset, page in enumerate(part.pages):
             for level, label, x, y in page.bookmarks:
                 while parents and parents[-1][0] >= level:

@@ -40,7 +40,7 @@ class Portion:
 
 
 def handbook_context(bank: Bank, settings: Settings, options: HandbookOptions) -> dict[str, Any]:
-    when = datetime.datetime.fromtimestamp(settings.source_date, tz=datetime.timezone.utc)
+    when = datetime.datetime.fromtimestamp(settings.source_date, tz=datetime.UTC)
     book = bank.book
     tags = bank.tags
     return {

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Iterator, Sequence
-from functools import lru_cache
+from functools import cache
 from urllib.parse import urlsplit
 
 from markdown_it_pyrs import Node
@@ -31,13 +31,13 @@ _CHUNK = 12
 _ALIGN = {"left", "center", "right"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def markdown_to_html(markdown: str) -> str:
     """A section's Markdown as safe HTML."""
     return sanitise(write_html(parse(markdown)))
 
 
-@lru_cache(maxsize=None)
+@cache
 def inline_markdown_to_html(markdown: str) -> str:
     """A question's inline Markdown as safe HTML, to sit inside a heading or a field."""
     return sanitise(write_inline_html(parse(markdown)))
@@ -114,7 +114,8 @@ def _table(node: Node) -> str:
 
 def _row(row: Node, tag: str, alignments: list[str]) -> str:
     cells = []
-    for cell, alignment in zip(row.children, [*alignments, *["none"] * len(row.children)]):
+    # A row may have fewer cells than the table has columns, never more (GFM drops the excess).
+    for cell, alignment in zip(row.children, [*alignments, *["none"] * len(row.children)], strict=False):
         attribute = f' class="align-{alignment}"' if alignment in _ALIGN else ""
         cells.append(f"<{tag}{attribute}>{_inline(cell.children)}</{tag}>")
     return f"<tr>{''.join(cells)}</tr>\n"

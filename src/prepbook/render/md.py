@@ -11,7 +11,7 @@ import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 import yaml
@@ -33,7 +33,7 @@ TEMPLATE = "cheatsheet.md.j2"
 class _AnyLinkMarkdownIt(MarkdownIt):
     """Links to any target, as GFM makes them: markdown-it would take "[x](javascript:...)" for text."""
 
-    def validateLink(self, url: str) -> bool:  # noqa: N802 (markdown-it's name)
+    def validateLink(self, url: str) -> bool:
         return True
 
 
@@ -145,7 +145,7 @@ class MarkdownRenderer:
 
     def render(self, bank: Bank, settings: Settings, options: CheatsheetOptions) -> Files:
         flavor = options.flavor
-        built = datetime.fromtimestamp(settings.source_date, tz=timezone.utc).date()
+        built = datetime.fromtimestamp(settings.source_date, tz=UTC).date()
         book = bank.book
         context: dict[str, Any] = {
             "title": escape_text(book.title, flavor),
@@ -207,11 +207,7 @@ def _settled_markdown(markdown: str, flavor: Flavor) -> str:
         read.update(range(start, end))
         if token.type == "inline":
             inline_blocks.add((start, end))
-        elif token.type == "html_block":
-            whole_blocks.add((start, end))
-        elif token.type == "code_block" and not _indented_code_everywhere(lines, start, in_lists):
-            whole_blocks.add((start, end))
-        elif flavor == "mkdocs" and not _python_markdown_code(token, lines):
+        elif token.type == "html_block" or token.type == "code_block" and not _indented_code_everywhere(lines, start, in_lists) or flavor == "mkdocs" and not _python_markdown_code(token, lines):
             whole_blocks.add((start, end))
         else:
             code.update(range(start, end))
@@ -297,7 +293,7 @@ def _pairs_on_line(line: str, tables: bool) -> bool:
     runs = list(_BACKTICKS.finditer(line))
     if len(runs) % 2:
         return False
-    for opening, closing in zip(runs[::2], runs[1::2]):
+    for opening, closing in zip(runs[::2], runs[1::2], strict=True):
         # In a table GFM splits cells at "|" before it looks for code spans.
         if len(opening.group()) != len(closing.group()) or (tables and "|" in line[opening.end():closing.start()]):
             return False
@@ -435,7 +431,7 @@ def _closing_fence(markdown: str) -> str:
     for token in _fence_parser.parse(markdown):
         if token.type == "fence" and token.level == 0 and token.map and token.map[1] >= len(lines):
             start, end = token.map
-            fence = re.escape(token.markup[0]) + "{%d,}" % len(token.markup)
+            fence = re.escape(token.markup[0]) + f"{{{len(token.markup)},}}"
             if end - start < 2 or not re.fullmatch(f" {{0,3}}{fence}[ \t]*", lines[end - 1]):
                 return "\n" + token.markup
     return ""

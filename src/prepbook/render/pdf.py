@@ -146,7 +146,7 @@ def _render_in_parts(bank: Bank, settings: Settings, options: PdfOptions, run: R
         render_template(settings.templates_dir, "overlay.html.j2",
                         {**context, "sheets": overlay_sheets(part, placement), "first_page": first + 1,
                          "total_pages": placement.total})
-        for part, first in zip(parts, placement.first_pages)])
+        for part, first in zip(parts, placement.first_pages, strict=True)])
     cache.prune()
     return merge(parts, placement, overlays)
 
