@@ -46,6 +46,7 @@ def build(formats: Iterable[str], content_dir: Path, settings: Settings, out_dir
     if stale:
         bank = load_bank(content_dir)
         for renderer in stale:
+            interrupts.check()
             rendered[renderer.filename] = renderer.render(bank, settings)
     interrupts.check()  # a Ctrl-C that library code caught during rendering must still stop the build here
     written = []

@@ -1,13 +1,15 @@
 """The command line: the only place that prints or exits. Every project error is one line and an exit code.
 
 Exit codes: 0 success, 1 invalid content, 2 usage error, 3 build failure (template, output folder, disk),
-4 internal error; an interrupted build ends by SIGINT (status 130 in a shell).
+4 internal error; a build stopped by Ctrl-C ends by SIGINT (status 130 in a shell), and main() called
+in-process exits with that status instead.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 import traceback
 from collections.abc import Callable
@@ -20,7 +22,7 @@ from prepbook import __version__, interrupts
 from prepbook.errors import ContentError, PrepbookError
 
 DEFAULT_TEMPLATES = Path("templates")
-EXIT_INTERRUPTED = 130  # what a shell shows for a command ended by Ctrl-C
+EXIT_BY_SIGNAL = 128  # plus the signal's number: what a shell shows for a command that a signal ended
 
 content_option = click.option(
     "--content", "content_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
@@ -30,41 +32,39 @@ debug_option = click.option("--debug", is_flag=True, help="Show the full traceba
 
 def _run(action: Callable[[], Any], debug: bool) -> None:
     """Turn the project's errors into one line each and a documented exit code."""
-    interrupts.catch_ctrl_c()
-    try:
-        action()
-    except ContentError as error:
-        for problem in error.problems:
-            click.echo(str(problem), err=True)
-        click.echo(f"{len(error.problems)} error(s); nothing was built.", err=True)
-        sys.exit(error.exit_code)
-    except PrepbookError as error:
-        if debug:
-            traceback.print_exc()
-        click.echo(f"prepbook: error: {error}", err=True)
-        sys.exit(error.exit_code)
-    except KeyboardInterrupt:
-        click.echo("prepbook: interrupted; outputs are as they were before this build.", err=True)
-        sys.exit(EXIT_INTERRUPTED)
-    except Exception as error:  # a bug in prepbook itself, not a user mistake
-        if debug:
-            traceback.print_exc()
-        click.echo(f"prepbook: internal error: {type(error).__name__}: {error} (run with --debug for details)",
-                   err=True)
-        sys.exit(4)
+    with interrupts.stopping_on_signals():
+        try:
+            action()
+        except ContentError as error:
+            for problem in error.problems:
+                click.echo(str(problem), err=True)
+            click.echo(f"{len(error.problems)} error(s); nothing was built.", err=True)
+            sys.exit(error.exit_code)
+        except PrepbookError as error:
+            if debug:
+                traceback.print_exc()
+            click.echo(f"prepbook: error: {error}", err=True)
+            sys.exit(error.exit_code)
+        except KeyboardInterrupt:
+            click.echo("prepbook: interrupted; outputs are as they were before this build.", err=True)
+            sys.exit(EXIT_BY_SIGNAL + interrupts.requested())
+        except Exception as error:  # a bug in prepbook itself, not a user mistake
+            if debug:
+                traceback.print_exc()
+            click.echo(f"prepbook: internal error: {type(error).__name__}: {error} (run with --debug for details)",
+                       err=True)
+            sys.exit(4)
 
 
 def run() -> None:
     """The `prepbook` command and `python -m prepbook`: main(), which a host process may also call (tests, click's
-    CliRunner) and get exit code 130 from an interrupted build, while the command itself ends by SIGINT."""
+    CliRunner) and get exit code 128 + N from a build that signal N stopped, while the command ends by the signal."""
     try:
         main()
     except SystemExit as leaving:
-        if leaving.code == EXIT_INTERRUPTED:
-            interrupts.end_as_interrupted()
+        if isinstance(leaving.code, int) and leaving.code - EXIT_BY_SIGNAL in interrupts.STOPPING:
+            interrupts.end_by(signal.Signals(leaving.code - EXIT_BY_SIGNAL))
         raise
-    finally:
-        interrupts.release()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

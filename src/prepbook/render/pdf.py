@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from prepbook import interrupts
 from prepbook.bank import Bank
 from prepbook.render import Settings
 from prepbook.render.html import Parts, handbook_context, handbook_html
@@ -96,6 +97,8 @@ class _Layouts:
         total = len(results) + len(tasks)
         self.settings.progress(stage, len(results), total)
         for index, laid_out in self.run(tasks):
+            # A Ctrl-C that a destructor swallowed during the part stops the build here, not after the book.
+            interrupts.check()
             results[index] = laid_out
             self.cache.put(keys[index], laid_out)
             self.settings.progress(stage, len(results), total)
