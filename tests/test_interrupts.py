@@ -169,6 +169,24 @@ def test_a_host_process_running_the_cli_gets_exit_code_130(monkeypatch: pytest.M
     assert result.output == INTERRUPTED
 
 
+TERMINATED = "prepbook: terminated; outputs are as they were before this build.\n"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a process ends by a signal only on POSIX")
+@pytest.mark.parametrize("signal_number", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_sigterm_and_sighup_end_the_build_by_that_signal_after_one_line(signal_number: int, tmp_path: Path) -> None:
+    # timeout, CI runners and docker stop send SIGTERM; a closed terminal sends SIGHUP.
+    script = _write_build(tmp_path, f"os.kill(os.getpid(), {int(signal_number)})")
+    command = [sys.executable, str(script)]
+    finished = subprocess.run(command, capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert finished.returncode == -signal_number
+    assert finished.stderr == TERMINATED
+    assert finished.stdout == "exit handlers ran\n"
+    in_a_shell = subprocess.run(["sh", "-c", '"$@" > /dev/null 2>&1; echo "$?"', "sh", *command],
+                                capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert in_a_shell.stdout == f"{128 + signal_number}\n"
+
+
 HOST_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
 
 
@@ -182,14 +200,14 @@ def _host_state() -> tuple[object, ...]:
 
 
 @pytest.mark.skipif(os.name != "posix", reason="SIGHUP exists only on POSIX")
-@pytest.mark.parametrize("load_bank", ["returns", "raises KeyboardInterrupt", "receives SIGINT"])
+@pytest.mark.parametrize("load_bank", ["returns", "raises KeyboardInterrupt", "receives SIGTERM"])
 def test_main_in_process_leaves_the_hosts_hooks_and_handlers_as_they_were(
         load_bank: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     def loading(folder: Path) -> object:
         if load_bank == "raises KeyboardInterrupt":
             raise KeyboardInterrupt
-        if load_bank == "receives SIGINT":
-            os.kill(os.getpid(), signal.SIGINT)
+        if load_bank == "receives SIGTERM":
+            os.kill(os.getpid(), signal.SIGTERM)
         return type("Bank", (), {"entries": [], "chapters": []})()
 
     monkeypatch.setattr(prepbook.load, "load_bank", loading)
@@ -203,5 +221,5 @@ def test_main_in_process_leaves_the_hosts_hooks_and_handlers_as_they_were(
     finally:
         for name, handler in previous.items():
             signal.signal(getattr(signal, name), handler)
-    assert result.exit_code == {"returns": 0, "raises KeyboardInterrupt": 130, "receives SIGINT": 130}[load_bank]
+    assert result.exit_code == {"returns": 0, "raises KeyboardInterrupt": 130, "receives SIGTERM": 143}[load_bank]
     assert after == (_host_hook, _host_hook, None, _host_hook, _host_hook, _host_hook)

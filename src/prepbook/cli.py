@@ -1,8 +1,8 @@
 """The command line: the only place that prints or exits. Every project error is one line and an exit code.
 
 Exit codes: 0 success, 1 invalid content, 2 usage error, 3 build failure (template, output folder, disk),
-4 internal error; a build stopped by Ctrl-C ends by SIGINT (status 130 in a shell), and main() called
-in-process exits with that status instead.
+4 internal error; a build stopped by Ctrl-C, SIGTERM or SIGHUP ends by that signal (status 130, 143 or 129 in
+a shell), and main() called in-process exits with that status instead.
 """
 
 from __future__ import annotations
@@ -46,8 +46,10 @@ def _run(action: Callable[[], Any], debug: bool) -> None:
             click.echo(f"prepbook: error: {error}", err=True)
             sys.exit(error.exit_code)
         except KeyboardInterrupt:
-            click.echo("prepbook: interrupted; outputs are as they were before this build.", err=True)
-            sys.exit(EXIT_BY_SIGNAL + interrupts.requested())
+            stopped_by = interrupts.requested()
+            what = "interrupted" if stopped_by == signal.SIGINT else "terminated"
+            click.echo(f"prepbook: {what}; outputs are as they were before this build.", err=True)
+            sys.exit(EXIT_BY_SIGNAL + stopped_by)
         except Exception as error:  # a bug in prepbook itself, not a user mistake
             if debug:
                 traceback.print_exc()

@@ -1,14 +1,15 @@
-"""Ctrl-C stops a build cleanly, and a stopped build ends the way shells expect.
+"""Ctrl-C, SIGTERM and SIGHUP stop a build the same way, and a stopped build ends the way shells expect.
 
-Ctrl-C raises KeyboardInterrupt, so the build unwinds (workers stopped, temporary files removed, no output
-touched) and the CLI says so in one line. The handler also remembers the request, and the build checks it between parts and before it
+`timeout`, CI runners and `docker stop` send SIGTERM, a closed terminal sends SIGHUP: each is handled like
+Ctrl-C, so the build unwinds (workers stopped, temporary files removed, no output touched) and the CLI says so
+in one line. The handler also remembers the request, and the build checks it between parts and before it
 writes anything, so an interrupt that library code catches still stops the build. A signal that lands in a
 destructor (WeasyPrint's FontConfiguration.__del__ runs in the middle of a build) raises nothing: Python
 would swallow the exception there and print it as "Exception ignored"; the check at the end of the part
 stops the build instead.
 
 A stopped build then ends the way Python ends on an uncaught Ctrl-C: exit handlers run, then the process
-kills itself with the signal that stopped it, so a shell shows 128 + its number (130) and a script
+kills itself with the signal that stopped it, so a shell shows 128 + its number (130, 143, 129) and a script
 running prepbook stops too. Exiting with status 130 instead was not even deterministic: an interrupt that
 lands inside code run by eval() (cssselect2 compiles selectors that way) makes CPython end by SIGINT anyway.
 The handlers are installed for the length of one command only: a host process calling the CLI in-process
@@ -26,7 +27,9 @@ from collections.abc import Iterator
 from types import FrameType
 from typing import NoReturn
 
-STOPPING: tuple[signal.Signals, ...] = (signal.SIGINT,)
+# SIGHUP does not exist on Windows.
+STOPPING: tuple[signal.Signals, ...] = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
 
 _requested: signal.Signals | None = None
 

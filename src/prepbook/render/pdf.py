@@ -62,8 +62,13 @@ def _workers(jobs: int) -> Iterator[Runner]:
 
 
 def _prepare_worker(scratch: str) -> None:
-    """Ctrl-C reaches the whole process group; only the parent reports it, in one line."""
+    # Ctrl-C and a closed terminal reach the whole process group: only the parent reports them, in one line,
+    # and stops the workers.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "SIGHUP"):
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    # A forked worker has the parent's handler, which would turn the pool's terminate() into a traceback.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     tempfile.tempdir = scratch
 
 
