@@ -112,6 +112,10 @@ def build(formats: tuple[str, ...], content_dir: Path, out_dir: Path, templates_
     from prepbook.progress import ProgressBar
     from prepbook.render import ALL_FORMATS, Settings
 
+    def waiting(holder: int | None) -> None:
+        who = f"the build in {out_dir}/ (pid {holder})" if holder is not None else f"another build in {out_dir}/"
+        click.echo(f"prepbook: waiting for {who} to finish", err=True)
+
     def action() -> None:
         names = list(dict.fromkeys(name for requested in formats
                                    for name in (ALL_FORMATS if requested == "all" else (requested,))))
@@ -120,7 +124,7 @@ def build(formats: tuple[str, ...], content_dir: Path, out_dir: Path, templates_
             settings = Settings(templates_dir=templates_dir.resolve(), source_date=date, source_date_fixed=fixed,
                                 paper=paper, flavor=flavor, front_matter=front_matter,  # type: ignore[arg-type]
                                 jobs=jobs, progress=progress)
-            results = build_outputs(names, content_dir, settings, out_dir)
+            results = build_outputs(names, content_dir, settings, out_dir, on_wait=waiting)
         for written in results:
             state = "wrote" if written.changed else "unchanged"
             click.echo(f"{state} {written.path} ({written.size / 1024:,.0f} KiB)", err=True)
