@@ -9,10 +9,6 @@ since the last build are taken from the cache, so an edit re-lays-out only its o
 
 from __future__ import annotations
 
-import multiprocessing
-import signal
-import sys
-import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -24,6 +20,7 @@ from prepbook.bank import Bank
 from prepbook.render import Settings
 from prepbook.render.html import Parts, handbook_context, handbook_html
 from prepbook.render.templating import render_template
+from prepbook.render.workers import worker_pool
 
 if TYPE_CHECKING:
     from prepbook.render.layout import LaidOut
@@ -52,24 +49,8 @@ def _workers(jobs: int) -> Iterator[Runner]:
     if jobs == 1:  # no worker to start or feed: lay the parts out one after another, here
         yield lambda tasks: map(_lay_out_task, tasks)
         return
-    # fork starts workers without re-importing WeasyPrint; spawn elsewhere (macOS, Windows). Leaving the
-    # block terminates the workers, so Ctrl-C or an error stops them at once; a worker stopped mid-part
-    # cannot remove WeasyPrint's copies of the fonts (3 MB), so they go to a folder the parent removes.
-    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-    with tempfile.TemporaryDirectory(prefix="prepbook-workers-") as scratch, \
-            context.Pool(jobs, initializer=_prepare_worker, initargs=(scratch,)) as pool:
+    with worker_pool(jobs) as pool:
         yield lambda tasks: pool.imap_unordered(_lay_out_task, tasks)
-
-
-def _prepare_worker(scratch: str) -> None:
-    # Ctrl-C and a closed terminal reach the whole process group: only the parent reports them, in one line,
-    # and stops the workers.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if hasattr(signal, "SIGHUP"):
-        signal.signal(signal.SIGHUP, signal.SIG_IGN)
-    # A forked worker has the parent's handler, which would turn the pool's terminate() into a traceback.
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    tempfile.tempdir = scratch
 
 
 def _lay_out_task(task: tuple[int, str, str, int]) -> tuple[int, LaidOut]:
