@@ -36,6 +36,7 @@ from tests.conftest import CONTENT, FIXED_DATE, TEMPLATES, BankWriter, record
 
 OUTPUTS = ("handbook.pdf", "deck.apkg", "cheatsheet.md")
 INTERRUPTED = "prepbook: interrupted; outputs are as they were before this build."
+TERMINATED = "prepbook: terminated; outputs are as they were before this build."
 PARTIAL = re.compile(r"^\..+\.partial$")
 # A child that has spent this much CPU time is past its imports and the bank's loading (well under a second)
 # and inside WeasyPrint's layout.
@@ -203,30 +204,49 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-@pytest.mark.weasyprint
-@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds the worker processes in /proc")
-def test_ctrl_c_during_a_parallel_pdf_build_prints_one_line_and_leaves_no_temporary_files(
-        site: Site, tmp_path: Path) -> None:
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state not in ("Z", "X")  # a zombie has ended; only its parent's wait() is missing
+
+
+def _start_parallel_pdf_build(site: Site, temporary: Path) -> subprocess.Popen[str]:
+    """Start `build pdf --jobs 4` on a grown bank and return once a worker is laying out a part."""
     _grow(site.content)
-    temporary = tmp_path / "tmp"  # where WeasyPrint copies the fonts of every part it lays out
-    temporary.mkdir()
-    before = site.outputs()
     # More workers than the book has parts (front matter and two chapters), so one is always waiting for work.
     process = subprocess.Popen(
         [sys.executable, "-m", "prepbook", "build", "pdf", "--jobs", "4", "--content", str(site.content),
          "--templates", str(TEMPLATES), "--out", str(site.out)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=site.out.parent, start_new_session=True,
-        env={**os.environ, "TMPDIR": str(temporary)})
+        env={**os.environ, "TMPDIR": str(temporary)})  # where WeasyPrint copies the fonts of every part it lays out
+    deadline = time.monotonic() + 60
+    while len(_children(process.pid)) < 4:
+        assert process.poll() is None and time.monotonic() < deadline, "the workers never started"
+        time.sleep(0.05)
+    while not any(temporary.rglob("weasyprint-*")):  # a worker is laying out a part
+        assert process.poll() is None and time.monotonic() < deadline, "no part was laid out"
+        time.sleep(0.05)
+    assert process.poll() is None, "the build ended before it could be interrupted"
+    return process
+
+
+@pytest.fixture
+def temporary(tmp_path: Path) -> Path:
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    return folder
+
+
+@pytest.mark.weasyprint
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds the worker processes in /proc")
+def test_ctrl_c_during_a_parallel_pdf_build_prints_one_line_and_leaves_no_temporary_files(
+        site: Site, temporary: Path) -> None:
+    before = site.outputs()
+    process = _start_parallel_pdf_build(site, temporary)
     try:
-        deadline = time.monotonic() + 60
-        while len(_children(process.pid)) < 4:
-            assert process.poll() is None and time.monotonic() < deadline, "the workers never started"
-            time.sleep(0.05)
-        while not any(temporary.rglob("weasyprint-*")):  # a worker is laying out a part
-            assert process.poll() is None and time.monotonic() < deadline, "no part was laid out"
-            time.sleep(0.05)
-        assert process.poll() is None, "the build ended before it could be interrupted"
-        os.killpg(process.pid, signal.SIGINT)
+        os.killpg(process.pid, signal.SIGINT)  # as Ctrl-C: to the whole process group
         _stdout, stderr = process.communicate(timeout=60)
     finally:
         if process.poll() is None:
@@ -236,6 +256,55 @@ def test_ctrl_c_during_a_parallel_pdf_build_prints_one_line_and_leaves_no_tempor
     assert process.returncode == -signal.SIGINT, stderr
     assert stderr == INTERRUPTED + "\n"
     assert not list(temporary.iterdir())  # not even from the workers stopped half-way through a part
+
+
+@pytest.mark.weasyprint
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds the worker processes in /proc")
+@pytest.mark.parametrize("signal_number", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_sigterm_or_sighup_to_a_parallel_pdf_build_ends_it_workers_and_all_like_ctrl_c(
+        site: Site, temporary: Path, signal_number: int) -> None:
+    before = site.outputs()
+    process = _start_parallel_pdf_build(site, temporary)
+    workers = _children(process.pid)
+    try:
+        process.send_signal(signal_number)  # to prepbook alone, as timeout and docker stop send it
+        _stdout, stderr = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    assert process.returncode == -signal_number, stderr
+    assert stderr == TERMINATED + "\n"
+    assert site.outputs() == before
+    assert not [pid for pid in workers if _alive(pid)]
+    assert not list(temporary.iterdir())
+
+
+@pytest.mark.weasyprint
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds the worker processes in /proc")
+def test_kill_9_of_a_parallel_pdf_build_takes_its_workers_along_and_the_next_build_removes_their_folder(
+        site: Site, temporary: Path, write_bank: BankWriter) -> None:
+    process = _start_parallel_pdf_build(site, temporary)
+    workers = _children(process.pid)
+    try:
+        process.kill()
+        process.wait()
+        deadline = time.monotonic() + 3  # far less than the grown chapter takes to lay out
+        while [pid for pid in workers if _alive(pid)]:
+            assert time.monotonic() < deadline, "the workers outlived their build"
+            time.sleep(0.05)
+    finally:
+        for pid in workers:
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
+    assert [path.name.startswith("prepbook-workers-") for path in temporary.iterdir()] == [True]
+    small = write_bank({"topic": [record("small")]}, folder="small-content")
+    finished = subprocess.run(
+        [sys.executable, "-m", "prepbook", "build", "pdf", "--jobs", "2", "--content", str(small),
+         "--templates", str(TEMPLATES), "--out", str(small.parent / "small-build")],
+        capture_output=True, text=True, timeout=120, env={**os.environ, "TMPDIR": str(temporary)}, check=False)
+    assert finished.returncode == 0, finished.stderr
+    assert not list(temporary.iterdir())
 
 
 # --- failures before anything is written --------------------------------------------------------------------------

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from prepbook import interrupts
+from prepbook import interrupts, lock
 from prepbook.errors import Problem, UsageError
 from prepbook.freshness import Freshness, content_digest, tree_digest
 from prepbook.load import load_bank
 from prepbook.output import commit, recover
-from prepbook.render import Files, Settings, cache_key, get_renderer, options_for
+from prepbook.render import Files, Renderer, Settings, cache_key, get_renderer, options_for
 from prepbook.sources import modified, scan
 
 
@@ -54,13 +54,19 @@ def source_date(content_dir: Path) -> tuple[int, bool]:
 
 
 def build(formats: Iterable[str], content_dir: Path, settings: Settings, option_values: dict[str, Any],
-          out_dir: Path) -> Built:
+          out_dir: Path, on_wait: lock.Waiting = lock.wait_silently) -> Built:
     """Build the formats into out_dir, each renderer taking the options it declares from `option_values`.
     Outputs whose inputs did not change are left untouched (and their content is not read, so it warns of
     nothing); the rest are all rendered, then committed together, so a failure anywhere leaves every output as
-    it was."""
+    it was. Another build into out_dir is waited for: on_wait hears of it."""
     renderers = [get_renderer(name) for name in formats]
-    recover(out_dir)
+    with lock.holding(out_dir, on_wait):  # from before the repair and the freshness check until the commit
+        recover(out_dir)
+        return _build(renderers, content_dir, settings, option_values, out_dir)
+
+
+def _build(renderers: list[Renderer], content_dir: Path, settings: Settings, option_values: dict[str, Any],
+           out_dir: Path) -> Built:
     options = {renderer.filename: options_for(renderer, option_values) for renderer in renderers}
     keys = {renderer.filename: cache_key(settings, options[renderer.filename]) for renderer in renderers}
     freshness = Freshness(out_dir, content_digest(content_dir) + tree_digest(settings.templates_dir))
@@ -72,6 +78,7 @@ def build(formats: Iterable[str], content_dir: Path, settings: Settings, option_
         bank = load_bank(content_dir)
         warnings = bank.warnings
         for renderer in stale:
+            interrupts.check()
             rendered[renderer.filename] = renderer.render(bank, settings, options[renderer.filename])
     interrupts.check()  # a Ctrl-C that library code caught during rendering must still stop the build here
     changed = commit(out_dir, {path: data for files in rendered.values() for path, data in files.items()})

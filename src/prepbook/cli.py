@@ -1,12 +1,14 @@
 """The command line: the only place that prints or exits. Every project error is one line and an exit code.
 
 Exit codes: 0 success, 1 invalid content, 2 usage error, 3 build failure (template, output folder, disk),
-4 internal error; an interrupted build ends by SIGINT (status 130 in a shell).
+4 internal error; a build stopped by Ctrl-C, SIGTERM or SIGHUP ends by that signal (status 130, 143 or 129 in
+a shell), and main() called in-process exits with that status instead.
 """
 
 from __future__ import annotations
 
 import json
+import signal
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -20,7 +22,7 @@ from prepbook.cli_options import BuildCommand
 from prepbook.errors import ContentError, PrepbookError, Problem
 
 DEFAULT_TEMPLATES = Path("templates")
-EXIT_INTERRUPTED = 130  # what a shell shows for a command ended by Ctrl-C
+EXIT_BY_SIGNAL = 128  # plus the signal's number: what a shell shows for a command that a signal ended
 
 content_option = click.option(
     "--content", "content_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
@@ -30,27 +32,29 @@ debug_option = click.option("--debug", is_flag=True, help="Show the full traceba
 
 def _run(action: Callable[[], Any], debug: bool) -> None:
     """Turn the project's errors into one line each and a documented exit code."""
-    interrupts.catch_ctrl_c()
-    try:
-        action()
-    except ContentError as error:
-        _print_problems(error.problems)
-        click.echo(f"{_tally(error.problems)}; nothing was built.", err=True)
-        sys.exit(error.exit_code)
-    except PrepbookError as error:
-        if debug:
-            traceback.print_exc()
-        click.echo(f"prepbook: error: {error}", err=True)
-        sys.exit(error.exit_code)
-    except KeyboardInterrupt:
-        click.echo("prepbook: interrupted; outputs are as they were before this build.", err=True)
-        sys.exit(EXIT_INTERRUPTED)
-    except Exception as error:  # noqa: BLE001  # a bug in prepbook itself, not a user mistake: one line, exit 4
-        if debug:
-            traceback.print_exc()
-        click.echo(f"prepbook: internal error: {type(error).__name__}: {error} (run with --debug for details)",
-                   err=True)
-        sys.exit(4)
+    with interrupts.stopping_on_signals():
+        try:
+            action()
+        except ContentError as error:
+            _print_problems(error.problems)
+            click.echo(f"{_tally(error.problems)}; nothing was built.", err=True)
+            sys.exit(error.exit_code)
+        except PrepbookError as error:
+            if debug:
+                traceback.print_exc()
+            click.echo(f"prepbook: error: {error}", err=True)
+            sys.exit(error.exit_code)
+        except KeyboardInterrupt:
+            stopped_by = interrupts.requested()
+            what = "interrupted" if stopped_by == signal.SIGINT else "terminated"
+            click.echo(f"prepbook: {what}; outputs are as they were before this build.", err=True)
+            sys.exit(EXIT_BY_SIGNAL + stopped_by)
+        except Exception as error:  # noqa: BLE001  # a bug in prepbook itself, not a user mistake: one line, exit 4
+            if debug:
+                traceback.print_exc()
+            click.echo(f"prepbook: internal error: {type(error).__name__}: {error} (run with --debug for details)",
+                       err=True)
+            sys.exit(4)
 
 
 def _print_problems(problems: Sequence[Problem]) -> None:
@@ -67,15 +71,13 @@ def _tally(problems: Sequence[Problem]) -> str:
 
 def run() -> None:
     """The `prepbook` command and `python -m prepbook`: main(), which a host process may also call (tests, click's
-    CliRunner) and get exit code 130 from an interrupted build, while the command itself ends by SIGINT."""
+    CliRunner) and get exit code 128 + N from a build that signal N stopped, while the command ends by the signal."""
     try:
         main()
     except SystemExit as leaving:
-        if leaving.code == EXIT_INTERRUPTED:
-            interrupts.end_as_interrupted()
+        if isinstance(leaving.code, int) and leaving.code - EXIT_BY_SIGNAL in interrupts.STOPPING:
+            interrupts.end_by(signal.Signals(leaving.code - EXIT_BY_SIGNAL))
         raise
-    finally:
-        interrupts.release()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -116,6 +118,10 @@ def build(formats: tuple[str, ...], content_dir: Path, out_dir: Path, templates_
     from prepbook.progress import ProgressBar
     from prepbook.render import ALL_FORMATS, Settings
 
+    def waiting(holder: int | None) -> None:
+        who = f"the build in {out_dir}/ (pid {holder})" if holder is not None else f"another build in {out_dir}/"
+        click.echo(f"prepbook: waiting for {who} to finish", err=True)
+
     def action() -> None:
         names = list(dict.fromkeys(name for requested in formats
                                    for name in (ALL_FORMATS if requested == "all" else (requested,))))
@@ -123,7 +129,7 @@ def build(formats: tuple[str, ...], content_dir: Path, out_dir: Path, templates_
         with ProgressBar() as progress:
             settings = Settings(templates_dir=templates_dir.resolve(), source_date=date, source_date_fixed=fixed,
                                 progress=progress)
-            built = build_outputs(names, content_dir, settings, option_values, out_dir)
+            built = build_outputs(names, content_dir, settings, option_values, out_dir, on_wait=waiting)
         _print_problems(built.warnings)  # once the progress bar is gone, so they stay readable
         for written in built.written:
             state = "wrote" if written.changed else "unchanged"

@@ -9,21 +9,19 @@ since the last build are taken from the cache, so an edit re-lays-out only its o
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-import signal
-import sys
-import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from prepbook import interrupts
 from prepbook.bank import Bank
 from prepbook.render import Files, Settings, option
 from prepbook.render.html import HandbookOptions, Portion, handbook_context, handbook_html
 from prepbook.render.templating import render_template
+from prepbook.render.workers import worker_pool
 
 if TYPE_CHECKING:
     from prepbook.render.layout import LaidOut
@@ -58,19 +56,8 @@ def _workers(jobs: int) -> Iterator[Runner]:
     if jobs == 1:  # no worker to start or feed: lay the parts out one after another, here
         yield lambda tasks: map(_lay_out_task, tasks)
         return
-    # fork starts workers without re-importing WeasyPrint; spawn elsewhere (macOS, Windows). Leaving the
-    # block terminates the workers, so Ctrl-C or an error stops them at once; a worker stopped mid-part
-    # cannot remove WeasyPrint's copies of the fonts (3 MB), so they go to a folder the parent removes.
-    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-    with tempfile.TemporaryDirectory(prefix="prepbook-workers-") as scratch, \
-            context.Pool(jobs, initializer=_prepare_worker, initargs=(scratch,)) as pool:
+    with worker_pool(jobs) as pool:
         yield lambda tasks: pool.imap_unordered(_lay_out_task, tasks)
-
-
-def _prepare_worker(scratch: str) -> None:
-    """Ctrl-C reaches the whole process group; only the parent reports it, in one line."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    tempfile.tempdir = scratch
 
 
 def _lay_out_task(task: tuple[int, str, str, int]) -> tuple[int, LaidOut]:
@@ -103,6 +90,8 @@ class _Layouts:
         total = len(results) + len(tasks)
         self.settings.progress(stage, len(results), total)
         for index, laid_out in self.run(tasks):
+            # A Ctrl-C that a destructor swallowed during the part stops the build here, not after the book.
+            interrupts.check()
             results[index] = laid_out
             self.cache.put(keys[index], laid_out)
             self.settings.progress(stage, len(results), total)
