@@ -102,7 +102,7 @@ def repeating(write_bank: BankWriter, tmp_path: Path, monkeypatch: pytest.Monkey
 def test_validate_prints_warnings_and_passes(repeating: Path) -> None:
     result = invoke("validate", "--content", "content")
     assert result.exit_code == 0
-    assert result.stderr.splitlines() == [REPEATED_TAG, "1 questions in 1 topics: valid, 1 warning(s)."]
+    assert result.stderr.splitlines() == [REPEATED_TAG, "1 question in 1 topic: valid, 1 warning(s)."]
 
 
 def test_validate_strict_fails_on_a_warning(repeating: Path) -> None:

@@ -52,14 +52,18 @@ def _run(action: Callable[[], Any], debug: bool) -> None:
         except Exception as error:  # noqa: BLE001  # a bug in prepbook itself, not a user mistake: one line, exit 4
             if debug:
                 traceback.print_exc()
-            click.echo(f"prepbook: internal error: {type(error).__name__}: {error} (run with --debug for details)",
-                       err=True)
+            hint = "" if debug else " (run with --debug for details)"
+            click.echo(f"prepbook: internal error: {type(error).__name__}: {error}{hint}", err=True)
             sys.exit(4)
 
 
 def _print_problems(problems: Sequence[Problem]) -> None:
     for problem in problems:
         click.echo(str(problem), err=True)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
 def _tally(problems: Sequence[Problem]) -> str:
@@ -98,7 +102,8 @@ def validate(content_dir: Path, strict: bool, debug: bool) -> None:
         bank = load_bank(content_dir, strict=strict)
         _print_problems(bank.warnings)
         verdict = f"valid, {len(bank.warnings)} warning(s)" if bank.warnings else "all valid"
-        click.echo(f"{len(bank.entries)} questions in {len(bank.chapters)} topics: {verdict}.", err=True)
+        click.echo(f"{_count(len(bank.entries), 'question')} in {_count(len(bank.chapters), 'topic')}: {verdict}.",
+                   err=True)
 
     _run(action, debug)
 
