@@ -7,19 +7,39 @@ The tree is faithful to the source, raw HTML and images included: what is safe t
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from urllib.parse import urlsplit
 
 import nh3
 from markdown_it_pyrs import MarkdownIt, Node
 
+# Where a link in content may lead: web pages and mail. A relative or local target would be resolved against the
+# output's own folder (in the PDF, `/etc/passwd` would become a file: link).
+LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+# Raw HTML an author may use, written without attributes; any other tag is shown as the text that was typed.
+SAFE_INLINE_TAGS = frozenset({"sub", "sup", "br", "kbd", "mark", "details", "summary"})
+# One tag of the safe set, as typed: no attributes (an attribute is how HTML turns active), optional "/".
+SAFE_TAG = re.compile(r"<(/?)(%s)\s*/?>" % "|".join(sorted(SAFE_INLINE_TAGS)), re.IGNORECASE)
+
 _tree_parser = MarkdownIt("commonmark").enable_many(["table", "strikethrough"])
+# A question is one paragraph's worth of inline Markdown: "1. What..." or "# of bytes?" stays text, never a list
+# or a heading.
+_inline_parser = MarkdownIt("zero").enable_many([
+    "paragraph", "autolink", "backticks", "emphasis", "entity", "escape", "image", "link", "newline", "html_inline",
+    "strikethrough",
+])
 
 
 def parse(markdown: str) -> Node:
     """The syntax tree of a piece of content Markdown. Nodes carry `name`, `meta` (content, url, info...),
     `children` and `srcmap` (offsets into `markdown`)."""
     return _tree_parser.tree(markdown)
+
+
+def parse_inline(markdown: str) -> Node:
+    """The syntax tree of inline Markdown (a question): paragraphs of inline nodes, no other blocks."""
+    return _inline_parser.tree(markdown)
 
 
 def plain_text(node: Node) -> str:
@@ -29,7 +49,8 @@ def plain_text(node: Node) -> str:
     if node.name in ("softbreak", "hardbreak"):
         return " "
     if node.name in ("html_inline", "html_block"):
-        return ""
+        # Shown as typed, unless it is a tag of the safe set.
+        return SAFE_TAG.sub("", str(node.meta.get("content", "")))
     return "".join(plain_text(child) for child in node.children)
 
 
@@ -47,7 +68,6 @@ _ALLOWED_TAGS = {
     "h1", "h2", "h3", "h4", "h5", "h6", "hr", "br",
 }
 _ALLOWED_ATTRIBUTES = {"a": {"href"}, "ol": {"start"}, "code": {"class"}}
-_ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 
 @lru_cache(maxsize=None)
@@ -62,7 +82,7 @@ def sanitise(html: str) -> str:
         html,
         tags=_ALLOWED_TAGS,
         attributes=_ALLOWED_ATTRIBUTES,
-        url_schemes=_ALLOWED_URL_SCHEMES,
+        url_schemes=set(LINK_SCHEMES),
         attribute_filter=_only_absolute_links,
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
@@ -70,8 +90,7 @@ def sanitise(html: str) -> str:
 
 
 def _only_absolute_links(tag: str, attribute: str, value: str) -> str | None:
-    """Keep only links to web pages and mail: nh3 lets relative URLs through, and a renderer resolves
-    those against its own folder (in the PDF, `/etc/passwd` would become a file: link)."""
-    if tag == "a" and attribute == "href" and urlsplit(value).scheme.lower() not in _ALLOWED_URL_SCHEMES:
+    """Keep only links to LINK_SCHEMES: nh3 lets relative URLs through."""
+    if tag == "a" and attribute == "href" and urlsplit(value).scheme.lower() not in LINK_SCHEMES:
         return None
     return value
