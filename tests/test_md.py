@@ -341,6 +341,27 @@ def test_a_question_with_code_gets_a_heading_its_links_reach(write_bank: BankWri
 
 
 @pytest.mark.parametrize("flavor", FLAVORS)
+def test_prompt_is_shown_under_its_question(write_bank: BankWriter, settings: Settings, flavor: Flavor) -> None:
+    prompt = "```js\nconsole.log(typeof null);\n```\n\n| value | `typeof` |\n|---|---|\n| `null` | ? |"
+    question = "What is the output of the code below?"
+    # A coding exercise: the same question as the next one, told apart by its prompt.
+    exercise = record("typeof-null", question=question, prompt=prompt)
+    other = record("typeof-nan", question=question, prompt="```js\nconsole.log(typeof NaN);\n```")
+    bank = load_bank(write_bank({"javascript": [exercise, other]}))
+    root = read_as(flavor, render(bank, settings, flavor=flavor))
+    body = [node for node in root.children if isinstance(node, Node)]
+    at = next(index for index, node in enumerate(body) if node.text == f"1.1 {question}")
+    code, table, meta, short = body[at + 1:at + 5]
+    assert (code.tag, code.text) == ("pre", "console.log(typeof null);\n")
+    assert "language-js" in next(node for node in code.iter() if node.tag == "code").attrs.get("class", "")
+    assert table.tag == "table" and [node.text for node in table.iter() if node.tag == "td"] == ["null", "?"]
+    assert meta.text.startswith("medium")
+    assert short.text == "Short answer of typeof-null."
+    after = next(index for index, node in enumerate(body) if node.text == f"1.2 {question}")
+    assert (body[after + 1].tag, body[after + 1].text) == ("pre", "console.log(typeof NaN);\n")
+
+
+@pytest.mark.parametrize("flavor", FLAVORS)
 def test_raw_html_in_answers_shows_as_text(special_bank: Bank, settings: Settings, flavor: Flavor) -> None:
     markdown = render(special_bank, settings, flavor=flavor)
     assert_no_raw_html(markdown)

@@ -1,4 +1,4 @@
-"""The Markdown cheat-sheet: every question with its short answer and common mistakes, for any wiki.
+"""The Markdown cheat-sheet: every question with its prompt, short answer and common mistakes, for any wiki.
 
 Content reaches the sheet through sheet_writer, which writes it for the --flavor's wiki; book fields are plain text,
 escaped so the wiki shows them literally. Heading anchors are computed from the rendered headings with the
@@ -37,6 +37,7 @@ class _Question:
     heading: str
     difficulty: str
     tags: tuple[str, ...]
+    prompt: str | None
     short: str
     mistakes: str
     see_also: tuple[_Link, ...]
@@ -104,6 +105,7 @@ def _question(entry: Entry, bank: Bank, headings: dict[str, str], flavor: Flavor
         heading=headings[_question_key(entry)],
         difficulty=record.difficulty.value,
         tags=tuple(record.tags),
+        prompt=section(record.prompt, flavor) if record.prompt else None,
         short=section(record.answer.text(SHORT), flavor),
         mistakes=section(record.answer.text(MISTAKES), flavor),
         see_also=tuple(_Link(_question_key(bank.by_id[target]), headings[_question_key(bank.by_id[target])])
