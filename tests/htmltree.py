@@ -39,6 +39,10 @@ class Element:
                 found.extend(child.elements())
         return found
 
+    def iter(self) -> list[Element]:
+        """This element and every element inside it, in document order."""
+        return [self, *self.elements()]
+
     def find_all(self, *tags: str) -> list[Element]:
         return [element for element in self.elements() if element.tag in tags]
 

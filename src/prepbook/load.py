@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from prepbook.bank import Bank, Source, number
 from prepbook.decknames import same_deck_key
 from prepbook.errors import ContentError, Problem, Severity, display_path
-from prepbook.markup import parse, plain_text
+from prepbook.markup import parse_inline, plain_text
 from prepbook.models import MAX_DISTINCT_TAGS, Book, Question
 from prepbook.sources import BOOK_FILE, Unreadable, modified, read_source, scan
 from prepbook.yamlread import Document, Position, YamlProblem, read_yaml
@@ -293,7 +293,7 @@ def _check_cross_references(records: list[tuple[Path, Question, Document]], foun
         else:
             first_by_id[record.id] = path
         # A coding exercise's question ("What does this print?") repeats; its prompt, the code, tells it apart.
-        normalised = (_normalised_question(plain_text(parse(record.question))), record.prompt)
+        normalised = (_normalised_question(plain_text(parse_inline(record.question))), record.prompt)
         if normalised in first_by_question:
             found.add(path, f"same question as {display_path(first_by_question[normalised])}", field="question",
                       at=doc.position(("question",)))

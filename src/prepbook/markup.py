@@ -8,6 +8,7 @@ The tree is faithful to the source, raw HTML and images included: what is safe t
 from __future__ import annotations
 
 import re
+from typing import Final
 from urllib.parse import urlsplit
 
 import nh3
@@ -23,12 +24,41 @@ SAFE_INLINE_TAGS = frozenset({"sub", "sup", "br", "kbd", "mark", "details", "sum
 SAFE_TAG = re.compile(r"<(/?)({})\s*/?>".format("|".join(sorted(SAFE_INLINE_TAGS))), re.IGNORECASE)
 
 _tree_parser = MarkdownIt("commonmark").enable_many(["table", "strikethrough"])
+# CommonMark's inline rules and GFM strikethrough, but for code spans (see _tree).
+_INLINE_RULES: Final = ("autolink", "emphasis", "entity", "escape", "image", "link", "newline", "html_inline",
+                        "strikethrough")
+# A question is one paragraph's worth of inline Markdown: "1. What..." or "# of bytes?" stays text, never a list
+# or a heading.
+_inline_parser = MarkdownIt("zero").enable_many(["paragraph", *_INLINE_RULES, "backticks"])
+_without_code_spans = {
+    _tree_parser: MarkdownIt("zero").enable_many([
+        "blockquote", "code", "fence", "heading", "hr", "lheading", "list", "paragraph", "reference", "html_block",
+        "table", *_INLINE_RULES]),
+    _inline_parser: MarkdownIt("zero").enable_many(["paragraph", *_INLINE_RULES]),
+}
 
 
 def parse(markdown: str) -> Node:
     """The syntax tree of a piece of content Markdown. Nodes carry `name`, `meta` (content, url, info...),
     `children` and `srcmap` (offsets into `markdown`)."""
-    return _tree_parser.tree(markdown)
+    return _tree(_tree_parser, markdown)
+
+
+def parse_inline(markdown: str) -> Node:
+    """The syntax tree of inline Markdown (a question): paragraphs of inline nodes, no other blocks."""
+    return _tree(_inline_parser, markdown)
+
+
+def _tree(parser: MarkdownIt, markdown: str) -> Node:
+    try:
+        return parser.tree(markdown)
+    except BaseException as error:  # pyo3's PanicException is no Exception
+        if type(error).__name__ != "PanicException":
+            raise
+        # markdown-it-pyrs 0.4 (the latest) panics on a "[" followed by a backtick run nothing closes ("[a`"),
+        # which markdown-it 0.6.1 fixed (markdown-it-rust/markdown-it#40). Rather than fail the build, read such
+        # text without code spans: its backticks show as typed.
+        return _without_code_spans[parser].tree(markdown)
 
 
 def plain_text(node: Node) -> str:

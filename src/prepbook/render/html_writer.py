@@ -20,7 +20,7 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
-from prepbook.markup import HIGHLIGHT_PREFIX, LINK_SCHEMES, SAFE_TAG, parse, sanitise
+from prepbook.markup import HIGHLIGHT_PREFIX, LINK_SCHEMES, SAFE_TAG, parse, parse_inline, sanitise
 
 _formatter = HtmlFormatter(nowrap=True, classprefix=HIGHLIGHT_PREFIX)
 _ANY_TAG = re.compile(r"<[^<>]*>")
@@ -40,7 +40,7 @@ def markdown_to_html(markdown: str) -> str:
 @cache
 def inline_markdown_to_html(markdown: str) -> str:
     """A question's inline Markdown as safe HTML, to sit inside a heading or a field."""
-    return sanitise(write_inline_html(parse(markdown)))
+    return sanitise(write_inline_html(parse_inline(markdown)))
 
 
 def write_html(tree: Node) -> str:
