@@ -108,7 +108,7 @@ def test_explicit_document_markers_around_one_document_are_fine(content: Path) -
                   "3:1: error: dificulty: unknown field 'dificulty' (did you mean 'difficulty'?)"],
                  id="unknown-top-level-key-did-you-mean"),
     pytest.param(beta("difficulty: medium", "difficulty: hardd") + "  short: Short answer, again.\n",
-                 ["3:13: error: difficulty: 'hardd' is not one of: 'easy', 'medium' or 'hard'",
+                 ["3:13: error: difficulty: 'hardd' is not one of: 'easy', 'medium' or 'hard' (did you mean 'hard'?)",
                   "12:3: error: duplicate key 'short'"],
                  id="duplicate-key-and-the-file's-other-errors"),
     pytest.param(beta("id: beta", "id: Beta_2"), [f"1:5: error: id: 'Beta_2' {NOT_A_SLUG}"], id="id-not-a-slug"),
@@ -125,6 +125,26 @@ def test_explicit_document_markers_around_one_document_are_fine(content: Path) -
     pytest.param(beta("difficulty: medium", "difficulty: extreme"),
                  ["3:13: error: difficulty: 'extreme' is not one of: 'easy', 'medium' or 'hard'"],
                  id="bad-difficulty"),
+    pytest.param(beta("difficulty: medium", "difficulty: Medium"),
+                 ["3:13: error: difficulty: 'Medium' is not one of: 'easy', 'medium' or 'hard' (did you mean 'medium'?)"],
+                 id="wrong-case-difficulty-did-you-mean"),
+    pytest.param(beta("difficulty: medium", "difficulty: extreme").replace("see_also: [alpha]", "see_also: [alpah]"),
+                 ["3:13: error: difficulty: 'extreme' is not one of: 'easy', 'medium' or 'hard'",
+                  "5:12: error: see_also[0]: no record has the id 'alpah' (did you mean 'alpha'?)"],
+                 id="a-bad-field-hides-no-bad-see-also"),
+    pytest.param(beta("  mistakes: A mistake about beta.\n", "").replace("question: What is beta?",
+                                                                       "question: What is alpha?"),
+                 ["2:11: error: question: same question as content/basics/000-alpha.yaml",
+                  "6:1: error: answer.mistakes: field required"],
+                 id="a-missing-section-hides-no-repeated-question"),
+    pytest.param(beta("difficulty: medium", "difficulty: extreme").replace("id: beta", "id: alpha")
+                 .replace("see_also: [alpha]\n", ""),
+                 ["1:5: error: id: duplicate id 'alpha', also used by content/basics/000-alpha.yaml",
+                  "3:13: error: difficulty: 'extreme' is not one of: 'easy', 'medium' or 'hard'"],
+                 id="a-bad-field-hides-no-duplicate-id"),
+    pytest.param(beta("answer:\n", "answer:\n  \"note\\n\": x\n"),
+                 ["7:3: error: answer.'note\\n': unknown field 'note\\n'"],
+                 id="a-key-with-a-newline-stays-on-one-line"),
     pytest.param(beta("tags: [testing]", "tags: testing, ml"),
                  ["4:7: error: tags: expected a list, found text 'testing, ml'"], id="tags-not-a-list"),
     pytest.param(beta("see_also: [alpha]", "see_also: [alpah]"),
@@ -204,6 +224,39 @@ def test_no_answer_section_may_be_empty(content: Path, section: str) -> None:
 def test_file_that_is_not_utf8_text_is_reported(content: Path, data: bytes, expected: str) -> None:
     (content / "basics" / "010-beta.yaml").write_bytes(data)
     assert problems(content) == [BETA_FILE + expected]
+
+
+def test_a_see_also_to_an_invalid_record_is_not_reported_again(content: Path) -> None:
+    """One mistake, one error: the record is broken, but it exists, so the records linking to it are not."""
+    (content / "basics" / "010-beta.yaml").write_text(beta("  mistakes: A mistake about beta.\n", ""),
+                                                      encoding="utf-8")
+    for name in ("gamma", "delta"):
+        linking = beta("id: beta", f"id: {name}").replace("What is beta?", f"What is {name}?")
+        (content / "scaling" / f"010-{name}.yaml").write_text(linking.replace("see_also: [alpha]", "see_also: [beta]"),
+                                                              encoding="utf-8")
+    assert problems(content) == [f"{BETA_FILE}:6:1: error: answer.mistakes: field required"]
+
+
+def test_repeats_in_an_invalid_record_are_reported_with_its_errors(content: Path) -> None:
+    (content / "basics" / "010-beta.yaml").write_text(
+        beta("difficulty: medium", "difficulty: extreme").replace("tags: [testing]", "tags: [testing, testing]"),
+        encoding="utf-8")
+    assert problems(content) == [
+        f"{BETA_FILE}:3:13: error: difficulty: 'extreme' is not one of: 'easy', 'medium' or 'hard'",
+        f"{BETA_FILE}:4:17: warning: tags[1]: 'testing' is listed again (first at 4:8); it is kept once"]
+
+
+def test_a_file_name_with_a_newline_is_quoted_so_its_problem_is_one_line(content: Path) -> None:
+    (content / "basics" / "010-be\nta.yaml").write_text("", encoding="utf-8")
+    assert problems(content) == ["'content/basics/010-be\\nta.yaml':1:1: error: the file is empty"]
+
+
+def test_a_topic_folder_link_that_loops_is_one_located_error(content: Path) -> None:
+    (content / "scaling").rmdir()
+    (content / "scaling").symlink_to("scaling")
+    (content / "elsewhere").symlink_to("elsewhere")
+    assert problems(content) == ["content/elsewhere: error: symbolic link loop: the link leads back to itself",
+                                 "content/scaling: error: symbolic link loop: the link leads back to itself"]
 
 
 def test_duplicate_id_across_two_files_names_the_first_file(content: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -161,3 +162,34 @@ def test_source_date_epoch_at_the_ends_of_its_range_builds(tmp_path: Path, monke
                                                            value: str) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
     assert invoke("build", "md", "anki", "--content", str(CONTENT), "--out", str(tmp_path / "build")).exit_code == 0
+
+
+@pytest.mark.parametrize("out", ["content", "content/build", "content/basics", "content/basics/../build"])
+def test_out_folder_in_the_content_folder_is_refused_up_front(write_bank: BankWriter, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch, out: str) -> None:
+    """The next build would read the outputs back as a topic folder book.yaml does not declare."""
+    monkeypatch.chdir(tmp_path)
+    write_bank({"basics": [record("alpha")]})
+    before = sorted(path for path in (tmp_path / "content").rglob("*"))
+    result = invoke("build", "md", "--content", "content", "--out", out, "--templates", str(ROOT / "templates"))
+    assert result.exit_code == 2
+    where = "is" if out == "content" else "is inside"
+    assert result.stderr == (f"prepbook: error: the output folder {out} {where} the content folder content; "
+                             "choose an --out outside it\n")
+    assert sorted(path for path in (tmp_path / "content").rglob("*")) == before
+
+
+@pytest.mark.parametrize("break_it, expected", [
+    (lambda content: (content / "loop").symlink_to("loop"),
+     "content/loop: error: symbolic link loop: the link leads back to itself"),
+    (lambda content: (content / "basics" / "010-a\nb.yaml").write_text("id: [\n", encoding="utf-8"),
+     ("'content/basics/010-a\\nb.yaml':2:1: error: invalid YAML: did not find expected node content "
+      "(while parsing a flow node)")),
+], ids=["topic-link-loop", "newline-in-file-name"])
+def test_each_awkward_input_is_one_located_line_and_exit_1(write_bank: BankWriter, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch,
+                                                           break_it: Callable[[Path], object], expected: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    break_it(write_bank({"basics": [record("alpha")]}))
+    process = run_prepbook("validate", "--content", "content", cwd=tmp_path)
+    assert (process.returncode, process.stderr.splitlines()) == (1, [expected, "1 error(s); nothing was built."])

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from prepbook import interrupts, lock
-from prepbook.errors import Problem, UsageError
+from prepbook.errors import Problem, UsageError, display_path
 from prepbook.freshness import Freshness, content_digest, tree_digest
 from prepbook.load import load_bank
 from prepbook.output import commit, recover
@@ -53,12 +53,23 @@ def source_date(content_dir: Path) -> tuple[int, bool]:
     return max(times, default=0), False
 
 
+def check_out_dir(content_dir: Path, out_dir: Path) -> None:
+    """Outputs written into the content folder would be read back as content by the next build (a topic folder
+    `build` that book.yaml does not declare): refused before anything is written."""
+    content, out = content_dir.resolve(), out_dir.resolve()
+    if out.is_relative_to(content):
+        where = "is" if out == content else "is inside"
+        raise UsageError(f"the output folder {display_path(out_dir)} {where} the content folder "
+                         f"{display_path(content_dir)}; choose an --out outside it")
+
+
 def build(formats: Iterable[str], content_dir: Path, settings: Settings, option_values: dict[str, Any],
           out_dir: Path, on_wait: lock.Waiting = lock.wait_silently) -> Built:
     """Build the formats into out_dir, each renderer taking the options it declares from `option_values`.
     Outputs whose inputs did not change are left untouched (and their content is not read, so it warns of
     nothing); the rest are all rendered, then committed together, so a failure anywhere leaves every output as
     it was. Another build into out_dir is waited for: on_wait hears of it."""
+    check_out_dir(content_dir, out_dir)
     renderers = [get_renderer(name) for name in formats]
     with lock.holding(out_dir, on_wait):  # from before the repair and the freshness check until the commit
         recover(out_dir)

@@ -31,12 +31,18 @@ class Problem:
         return f"{where}: {self.severity}: {field}{self.message}"
 
 
+def printable(text: str) -> str:
+    """Text as it is when every character of it prints, else quoted with escapes: a name holding a newline (or a
+    character that reorders the line) would otherwise make one problem look like two, or like another."""
+    return text if text.isprintable() else repr(text)
+
+
 def display_path(path: Path) -> str:
     """A path as the user typed it relative to where they stand, so editors can jump to it."""
     try:
-        return str(path.relative_to(Path.cwd()))
+        return printable(str(path.relative_to(Path.cwd())))
     except ValueError:
-        return str(path)
+        return printable(str(path))
 
 
 class PrepbookError(Exception):

@@ -10,14 +10,16 @@ import shlex
 import time
 import typing
 import unicodedata
+from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
 from prepbook.bank import Bank, Source, number
 from prepbook.decknames import same_deck_key
-from prepbook.errors import ContentError, Problem, Severity, display_path
+from prepbook.errors import ContentError, Problem, Severity, display_path, printable
 from prepbook.markup import parse_inline, plain_text
 from prepbook.models import MAX_DISTINCT_TAGS, Book, Question
 from prepbook.sources import BOOK_FILE, Unreadable, modified, read_source, scan
@@ -29,6 +31,51 @@ _UNIQUE_LISTS = ("tags", "see_also")
 _CLOCK_TOLERANCE = 60
 
 Model = TypeVar("Model", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class _Draft:
+    """What the checks across records need of one record file: from the record when it is valid, else from each of
+    its fields that is valid on its own, so that one mistake in a record hides none of the others and costs no
+    error elsewhere (a see_also naming an invalid record still finds it)."""
+
+    path: Path
+    doc: Document
+    record: Question | None  # None when the record is invalid
+    id: str | None
+    question: str | None
+    prompt: str | None
+    lists: dict[str, list[str]]  # each of _UNIQUE_LISTS as written, repeats included
+
+
+def _field_checker(name: str) -> TypeAdapter[Any]:
+    info = Question.model_fields[name]
+    return TypeAdapter(Annotated[info.annotation, info],  # type: ignore[arg-type]
+                       config=ConfigDict(str_strip_whitespace=True))
+
+
+_SALVAGED = ("id", "question", "prompt", *_UNIQUE_LISTS)
+_FIELD_CHECKERS = {name: _field_checker(name) for name in _SALVAGED}
+
+
+def _salvage(value: Any, name: str) -> Any:
+    """One field of an invalid record, if it is valid on its own (its own error is reported already), else None."""
+    info = Question.model_fields[name]
+    if not isinstance(value, dict) or name not in value:
+        return None if info.is_required() else info.get_default(call_default_factory=True)
+    try:
+        return _FIELD_CHECKERS[name].validate_python(value[name])
+    except ValidationError:
+        return None
+
+
+def _draft(path: Path, doc: Document, record: Question | None) -> _Draft:
+    if record is not None:
+        return _Draft(path, doc, record, record.id, record.question, record.prompt,
+                      {name: getattr(record, name) for name in _UNIQUE_LISTS})
+    fields = {name: _salvage(doc.value, name) for name in _SALVAGED}
+    return _Draft(path, doc, None, fields["id"], fields["question"], fields["prompt"],
+                  {name: fields[name] or [] for name in _UNIQUE_LISTS})
 
 
 class _Collector:
@@ -51,7 +98,7 @@ def load_bank(content_dir: Path, *, strict: bool = False) -> Bank:
     book_doc = _read_document(book_path, found, content_dir)
     book = _validate(Book, book_doc, book_path, found) if book_doc else None
 
-    records: dict[str, list[tuple[Path, Question, Document]]] = {}
+    drafts: dict[str, list[_Draft]] = {}
     layout = scan(content_dir)
     for path, message in layout.misplaced:
         found.add(path, message)
@@ -61,20 +108,22 @@ def load_bank(content_dir: Path, *, strict: bool = False) -> Bank:
     for topic_id, files in sorted(folders.items(), key=lambda item: (reading_order.get(item[0], len(reading_order)), item[0])):
         for path in files:
             doc = _read_document(path, found, content_dir)
-            record = _validate(Question, doc, path, found) if doc else None
-            if record is not None and doc is not None:
-                records.setdefault(topic_id, []).append((path, record, doc))
+            if doc is not None:
+                drafts.setdefault(topic_id, []).append(_draft(path, doc, _validate(Question, doc, path, found)))
 
     if book is not None and book_doc is not None:
-        _check_topics(book, book_doc, book_path, set(folders), found)
+        # A topic link that leads nowhere is reported as such, not also as a missing folder.
+        reported = {path.name for path, _ in layout.misplaced if path.parent == content_dir}
+        _check_topics(book, book_doc, book_path, set(folders), reported, found)
         _check_deck_names(book, book_doc, book_path, found)
-    in_book_order = [item for items in records.values() for item in items]
+    in_book_order = [draft for items in drafts.values() for draft in items]
     _check_cross_references(in_book_order, found)
-    _check_tag_count(in_book_order, found)
-    _check_dates([book_path, *(path for path, _, _ in in_book_order)], found)
-    # Last, so that every check above points at the entries as they are written.
-    accepted = {topic: [(path, _collapse_repeats(record, doc, path, found)) for path, record, doc in items]
-                for topic, items in records.items()}
+    _check_repeats(in_book_order, found)
+    valid = [(draft.path, draft.record, draft.doc) for draft in in_book_order if draft.record is not None]
+    _check_tag_count(valid, found)
+    _check_dates([book_path, *(path for path, _, _ in valid)], found)
+    accepted = {topic: [(draft.path, _collapse_repeats(draft.record)) for draft in items if draft.record is not None]
+                for topic, items in drafts.items()}
 
     problems = found.problems
     if strict:
@@ -150,6 +199,9 @@ def _report(model: type[BaseModel], detail: Any, doc: Document, path: Path, foun
         message = f"{given!r} is not a slug (lowercase letters, digits and single hyphens, like 'model-drift')"
     elif kind == "enum":
         message = f"{given!r} is not one of: {detail['ctx']['expected']}"
+        choices = [member.value for member in _enum_at(model, loc)]
+        close = difflib.get_close_matches(str(given).casefold(), choices, n=1)  # 'Medium' is close to 'medium'
+        message += f" (did you mean {close[0]!r}?)" if close else ""
     elif kind in ("string_type", "list_type", "model_type", "dict_type", "model_attributes_type"):
         expected = {"string_type": "text", "list_type": "a list"}.get(kind, "a mapping of fields")
         message = f"expected {expected}, found {_kind(given)}"
@@ -166,23 +218,37 @@ def _report(model: type[BaseModel], detail: Any, doc: Document, path: Path, foun
     found.add(path, message, field=field, at=where)
 
 
-def _fields_at(model: type[BaseModel], path: tuple[str | int, ...]) -> list[str]:
-    """The field names allowed at `path` inside `model` (e.g. ('answer',) → the five sections)."""
-    current: type[BaseModel] | None = model
+def _type_at(model: type[BaseModel], path: tuple[str | int, ...], kind: type[Any]) -> Any:
+    """The class of `kind` (a model, an enum) that the value at `path` inside `model` must be, or None."""
+    current: Any = model
     for part in path:
-        if current is None or isinstance(part, int):
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        if isinstance(part, int):
             continue
         field = current.model_fields.get(part)
         annotation = field.annotation if field else None
         candidates = (annotation, *typing.get_args(annotation))
-        current = next((c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), None)
+        current = next((c for c in candidates if isinstance(c, type) and issubclass(c, (BaseModel, Enum))), None)
+    return current if isinstance(current, type) and issubclass(current, kind) else None
+
+
+def _fields_at(model: type[BaseModel], path: tuple[str | int, ...]) -> list[str]:
+    """The field names allowed at `path` inside `model` (e.g. ('answer',) → the five sections)."""
+    current = _type_at(model, path, BaseModel)
     return list(current.model_fields) if current else []
+
+
+def _enum_at(model: type[BaseModel], path: tuple[str | int, ...]) -> list[Enum]:
+    """The members of the enum the value at `path` must be one of."""
+    current = _type_at(model, path, Enum)
+    return list(current) if current else []
 
 
 def _field_name(loc: tuple[str | int, ...]) -> str:
     name = ""
     for part in loc:
-        name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else str(part))
+        name += f"[{part}]" if isinstance(part, int) else (f".{printable(part)}" if name else printable(part))
     return name
 
 
@@ -200,7 +266,8 @@ def _kind(value: Any) -> str:
     return f"text {str(value)!r}" if len(str(value)) < 40 else "text"
 
 
-def _check_topics(book: Book, doc: Document, book_path: Path, folders: set[str], found: _Collector) -> None:
+def _check_topics(book: Book, doc: Document, book_path: Path, folders: set[str], reported: set[str],
+                  found: _Collector) -> None:
     declared: dict[str, int] = {}
     for index, topic in enumerate(book.topics):
         where = doc.position(("topics", index, "id"))
@@ -208,12 +275,12 @@ def _check_topics(book: Book, doc: Document, book_path: Path, folders: set[str],
             found.add(book_path, f"topic {topic.id!r} is declared twice", field=f"topics[{index}].id",
                       at=where)
         declared[topic.id] = index
-        if topic.id not in folders:
+        if topic.id not in folders | reported:
             found.add(book_path, f"topic {topic.id!r} has no folder {display_path(book_path.parent / topic.id)}/",
                       field=f"topics[{index}].id", at=where)
     for folder in sorted(folders - set(declared)):
         found.add(book_path.parent / folder,
-                  f"topic folder is not declared in {BOOK_FILE}; add it under 'topics:' (id: {folder})")
+                  f"topic folder is not declared in {BOOK_FILE}; add it under 'topics:' (id: {printable(folder)})")
 
 
 def _check_deck_names(book: Book, doc: Document, book_path: Path, found: _Collector) -> None:
@@ -243,23 +310,26 @@ def _check_tag_count(records: list[tuple[Path, Question, Document]], found: _Col
                 return
 
 
-def _collapse_repeats(record: Question, doc: Document, path: Path, found: _Collector) -> Question:
-    """The record with each entry of its _UNIQUE_LISTS once, in first-seen order; each repeat is a warning."""
-    collapsed: dict[str, list[str]] = {}
-    for name in _UNIQUE_LISTS:
-        entries: list[str] = getattr(record, name)
-        first_index: dict[str, int] = {}
-        for index, entry in enumerate(entries):
-            if entry not in first_index:
-                first_index[entry] = index
-                continue
-            first = doc.position((name, first_index[entry]))
-            already = f" (first at {first.line}:{first.column})" if first else ""
-            found.add(path, f"{entry!r} is listed again{already}; it is kept once", field=f"{name}[{index}]",
-                      at=doc.position((name, index)), severity="warning")
-        if len(first_index) < len(entries):
-            collapsed[name] = list(first_index)
-    return record.model_copy(update=collapsed) if collapsed else record
+def _check_repeats(drafts: list[_Draft], found: _Collector) -> None:
+    """A warning for each repeated entry of a record's _UNIQUE_LISTS: the loader keeps it once."""
+    for draft in drafts:
+        for name, entries in draft.lists.items():
+            first_index: dict[str, int] = {}
+            for index, entry in enumerate(entries):
+                if entry not in first_index:
+                    first_index[entry] = index
+                    continue
+                first = draft.doc.position((name, first_index[entry]))
+                already = f" (first at {first.line}:{first.column})" if first else ""
+                found.add(draft.path, f"{entry!r} is listed again{already}; it is kept once",
+                          field=f"{name}[{index}]", at=draft.doc.position((name, index)), severity="warning")
+
+
+def _collapse_repeats(record: Question) -> Question:
+    """The record with each entry of its _UNIQUE_LISTS once, in first-seen order."""
+    collapsed = {name: list(dict.fromkeys(getattr(record, name))) for name in _UNIQUE_LISTS}
+    changed = {name: entries for name, entries in collapsed.items() if len(entries) < len(getattr(record, name))}
+    return record.model_copy(update=changed) if changed else record
 
 
 def _check_dates(paths: list[Path], found: _Collector) -> None:
@@ -283,26 +353,30 @@ def _normalised_question(text: str) -> str:
     return " ".join(re.sub(r"[.,;:!?'\"()\[\]{}\u2018\u2019\u201c\u201d\u2014\u2013-]", " ", folded).split())
 
 
-def _check_cross_references(records: list[tuple[Path, Question, Document]], found: _Collector) -> None:
+def _check_cross_references(drafts: list[_Draft], found: _Collector) -> None:
     first_by_id: dict[str, Path] = {}
     first_by_question: dict[tuple[str, str | None], Path] = {}
-    for path, record, doc in records:
-        if record.id in first_by_id:
-            found.add(path, f"duplicate id {record.id!r}, also used by {display_path(first_by_id[record.id])}",
+    for draft in drafts:
+        path, doc = draft.path, draft.doc
+        if draft.id is not None and draft.id in first_by_id:
+            found.add(path, f"duplicate id {draft.id!r}, also used by {display_path(first_by_id[draft.id])}",
                       field="id", at=doc.position(("id",)))
-        else:
-            first_by_id[record.id] = path
+        elif draft.id is not None:
+            first_by_id[draft.id] = path
+        if draft.question is None:
+            continue
         # A coding exercise's question ("What does this print?") repeats; its prompt, the code, tells it apart.
-        normalised = (_normalised_question(plain_text(parse_inline(record.question))), record.prompt)
+        normalised = (_normalised_question(plain_text(parse_inline(draft.question))), draft.prompt)
         if normalised in first_by_question:
             found.add(path, f"same question as {display_path(first_by_question[normalised])}", field="question",
                       at=doc.position(("question",)))
         else:
             first_by_question[normalised] = path
-    for path, record, doc in records:
-        for index, target in enumerate(record.see_also):
+    for draft in drafts:
+        path, doc = draft.path, draft.doc
+        for index, target in enumerate(draft.lists["see_also"]):
             where = doc.position(("see_also", index))
-            if target == record.id:
+            if target == draft.id:
                 found.add(path, "a record cannot refer to itself", field=f"see_also[{index}]", at=where)
             elif target not in first_by_id:
                 close = difflib.get_close_matches(target, list(first_by_id), n=1)

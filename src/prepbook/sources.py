@@ -8,6 +8,8 @@ nothing, whether the bank is being loaded or only checked for changes.
 
 from __future__ import annotations
 
+import errno
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,7 +42,10 @@ def scan(content_dir: Path) -> Layout:
     for child in sorted(content_dir.iterdir()):
         if child.name.startswith("."):
             continue
-        if child.is_dir():
+        dangling = _dangling_link(child)
+        if dangling:
+            layout.misplaced.append((child, dangling))
+        elif child.is_dir():
             layout.topics[child.name] = []
             if not child.resolve().is_relative_to(inside):
                 layout.misplaced.append((child, "symbolic link points outside the content folder"))
@@ -61,10 +66,13 @@ def scan(content_dir: Path) -> Layout:
 def read_source(path: Path, content_dir: Path) -> bytes:
     """The file's bytes, or Unreadable with the reason the rules refuse it."""
     try:
+        dangling = _dangling_link(path)
+        if dangling:
+            raise Unreadable(dangling)
         if path.is_symlink() and not path.resolve().is_relative_to(content_dir.resolve()):
             raise Unreadable("symbolic link points outside the content folder")
         if not path.exists():
-            raise Unreadable("broken symbolic link" if path.is_symlink() else "file not found")
+            raise Unreadable("file not found")
         if path.is_dir():
             raise Unreadable("is a directory, expected a YAML file")
         if not path.is_file():  # a pipe or a device would block or never end
@@ -74,10 +82,23 @@ def read_source(path: Path, content_dir: Path) -> bytes:
             raise Unreadable(f"file is {size:,} bytes, over the limit of {MAX_FILE_BYTES:,}")
         with path.open("rb") as stream:  # bounded even if the file grew after the size check
             return stream.read(MAX_FILE_BYTES + 1)
-    except RuntimeError:  # what pathlib raises for links that point at each other
-        raise Unreadable("symbolic link loop: the link leads back to itself") from None
     except OSError as error:
         raise Unreadable(f"cannot read: {error.strerror or error}") from error
+
+
+def _dangling_link(path: Path) -> str | None:
+    """Why a symbolic link leads to no file, or None. Asked of the system rather than of pathlib, which reports a
+    loop differently from one Python version to the next (an exception, or nothing at all)."""
+    if not path.is_symlink():
+        return None
+    try:
+        os.stat(path)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return "symbolic link loop: the link leads back to itself"
+        if error.errno == errno.ENOENT:
+            return "broken symbolic link"
+    return None
 
 
 def modified(path: Path) -> int:
