@@ -20,6 +20,7 @@ import click
 from prepbook import __version__, interrupts
 from prepbook.cli_options import BuildCommand
 from prepbook.errors import ContentError, PrepbookError, Problem
+from prepbook.report import REPORT_FORMATS, report_line
 
 DEFAULT_TEMPLATES = Path("templates")
 EXIT_BY_SIGNAL = 128  # plus the signal's number: what a shell shows for a command that a signal ended
@@ -28,15 +29,19 @@ content_option = click.option(
     "--content", "content_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
     default=Path("content"), show_default=True, help="Folder holding book.yaml and one folder per topic.")
 debug_option = click.option("--debug", is_flag=True, help="Show the full traceback of a failure (for bug reports).")
+report_option = click.option(
+    "--format", "report", type=click.Choice(REPORT_FORMATS), default="text", show_default=True,
+    help="How problems are printed: text (file:line:col: ..., on stderr) or github (GitHub Actions annotations, on "
+         "stdout, where the runner reads them).")
 
 
-def _run(action: Callable[[], Any], debug: bool) -> None:
+def _run(action: Callable[[], Any], debug: bool, report: str = "text") -> None:
     """Turn the project's errors into one line each and a documented exit code."""
     with interrupts.stopping_on_signals():
         try:
             action()
         except ContentError as error:
-            _print_problems(error.problems)
+            _print_problems(error.problems, report)
             click.echo(f"{_tally(error.problems)}; nothing was built.", err=True)
             sys.exit(error.exit_code)
         except PrepbookError as error:
@@ -57,9 +62,9 @@ def _run(action: Callable[[], Any], debug: bool) -> None:
             sys.exit(4)
 
 
-def _print_problems(problems: Sequence[Problem]) -> None:
+def _print_problems(problems: Sequence[Problem], report: str = "text") -> None:
     for problem in problems:
-        click.echo(str(problem), err=True)
+        click.echo(report_line(problem, report), err=report == "text")
 
 
 def _count(number: int, noun: str) -> str:
@@ -93,19 +98,20 @@ def main() -> None:
 @main.command()
 @content_option
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1): for CI.")
+@report_option
 @debug_option
-def validate(content_dir: Path, strict: bool, debug: bool) -> None:
+def validate(content_dir: Path, strict: bool, report: str, debug: bool) -> None:
     """Check every record and report every problem, one per line (file:line:col: error|warning: field: message)."""
     from prepbook.load import load_bank
 
     def action() -> None:
         bank = load_bank(content_dir, strict=strict)
-        _print_problems(bank.warnings)
+        _print_problems(bank.warnings, report)
         verdict = f"valid, {len(bank.warnings)} warning(s)" if bank.warnings else "all valid"
         click.echo(f"{_count(len(bank.entries), 'question')} in {_count(len(bank.chapters), 'topic')}: {verdict}.",
                    err=True)
 
-    _run(action, debug)
+    _run(action, debug, report)
 
 
 @main.command(cls=BuildCommand, short_help="Build FORMAT... into the --out folder.")
