@@ -19,7 +19,8 @@ import click
 
 from prepbook import __version__, interrupts
 from prepbook.cli_options import BuildCommand
-from prepbook.errors import ContentError, PrepbookError, Problem
+from prepbook.errors import ContentError, PrepbookError, Problem, UsageError, display_path
+from prepbook.models import Difficulty
 from prepbook.report import REPORT_FORMATS, report_line
 
 DEFAULT_TEMPLATES = Path("templates")
@@ -145,6 +146,31 @@ def build(formats: tuple[str, ...], content_dir: Path, out_dir: Path, templates_
         for written in built.written:
             state = "wrote" if written.changed else "unchanged"
             click.echo(f"{state} {written.path} ({written.size / 1024:,.0f} KiB)", err=True)
+
+    _run(action, debug)
+
+
+@main.command()
+@click.argument("topic")
+@click.option("--question", "-q", help="The question, one line (asked for on a terminal when not given).")
+@click.option("--difficulty", type=click.Choice([level.value for level in Difficulty]), default=Difficulty.medium.value,
+              show_default=True)
+@content_option
+@debug_option
+def new(topic: str, question: str | None, difficulty: str, content_dir: Path, debug: bool) -> None:
+    """Start a record in TOPIC: a free id from the question, the next file name, five sections to write."""
+    from prepbook.scaffold import new_record
+
+    def action() -> None:
+        asked = question
+        if asked is None:
+            if not sys.stdin.isatty():
+                raise UsageError("give the question with --question (it is asked for only on a terminal)")
+            asked = click.prompt("Question")
+        path = new_record(content_dir, topic, asked, Difficulty(difficulty))
+        click.echo(path)
+        click.echo(f"wrote {display_path(path)}: write its five answer sections, then run prepbook validate",
+                   err=True)
 
     _run(action, debug)
 
