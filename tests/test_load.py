@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from prepbook.errors import ContentError
+from prepbook.lint import check_strictly
 from prepbook.load import load_bank
 from prepbook.models import Answer, Question
 from prepbook.render import Settings
@@ -243,7 +244,7 @@ def test_repeats_in_an_invalid_record_are_reported_with_its_errors(content: Path
         encoding="utf-8")
     assert problems(content) == [
         f"{BETA_FILE}:3:13: error: difficulty: 'extreme' is not one of: 'easy', 'medium' or 'hard'",
-        f"{BETA_FILE}:4:17: warning: tags[1]: 'testing' is listed again (first at 4:8); it is kept once"]
+        f"{BETA_FILE}:4:17: warning: tags[1]: 'testing' is listed again (first at 4:8); it is kept once [duplicate-entry]"]
 
 
 def test_a_file_name_with_a_newline_is_quoted_so_its_problem_is_one_line(content: Path) -> None:
@@ -505,8 +506,8 @@ def test_repeated_list_entries_are_kept_once_with_a_warning_naming_each_repeat(c
     (content / "basics" / "010-beta.yaml").write_text(REPEATS, encoding="utf-8")
     bank = load_bank(content)
     assert [str(warning) for warning in bank.warnings] == [
-        f"{BETA_FILE}:4:21: warning: tags[2]: 'testing' is listed again (first at 4:8); it is kept once",
-        f"{BETA_FILE}:7:5: warning: see_also[1]: 'alpha' is listed again (first at 6:5); it is kept once",
+        f"{BETA_FILE}:4:21: warning: tags[2]: 'testing' is listed again (first at 4:8); it is kept once [duplicate-entry]",
+        f"{BETA_FILE}:7:5: warning: see_also[1]: 'alpha' is listed again (first at 6:5); it is kept once [duplicate-entry]",
     ]
     record = bank.by_id["beta"].record
     assert (record.tags, record.see_also) == (["testing", "ml"], ["alpha"])
@@ -516,8 +517,9 @@ def test_repeated_list_entries_are_kept_once_with_a_warning_naming_each_repeat(c
 def test_repeated_list_entries_are_errors_when_strict(content: Path) -> None:
     (content / "basics" / "010-beta.yaml").write_text(REPEATS, encoding="utf-8")
     with pytest.raises(ContentError) as caught:
-        load_bank(content, strict=True)
-    assert [str(problem).split(": ", 2)[1] for problem in caught.value.problems] == ["error", "error"]
+        check_strictly(content, TEMPLATES)
+    repeats = [problem for problem in caught.value.problems if problem.rule == "duplicate-entry"]
+    assert [problem.severity for problem in repeats] == ["error", "error"]
 
 
 def test_repeated_list_entries_are_shown_once_in_every_output(content: Path) -> None:

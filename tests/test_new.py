@@ -62,8 +62,8 @@ def test_a_declared_topic_without_a_folder_gets_one_and_the_first_number(content
 
 
 @pytest.mark.parametrize("args, message", [
-    (["new", "basix", "-q", "Why?"], "topic 'basix' is not declared in content/book.yaml; did you mean 'basics'? "
-                                     "declared: basics, scaling"),
+    (["new", "basix", "-q", "Why?"], ("topic 'basix' is not declared in content/book.yaml; did you mean 'basics'? "
+                                      "declared: basics, scaling")),
     (["new", "basics"], "give the question with --question (it is asked for only on a terminal)"),
     (["new", "basics", "-q", "  "], "the question must be one line of text"),
 ], ids=["undeclared-topic", "no-question-and-no-terminal", "blank-question"])

@@ -57,7 +57,7 @@ def test_a_warning_is_a_warning_annotation(write_bank: BankWriter, tmp_path: Pat
     assert result.exit_code == 0
     [line] = result.stdout.splitlines()
     assert parse(line) == ("warning", {"file": "content/basics/000-alpha.yaml", "line": "6", "col": "3"},
-                           "tags[1]: 'testing' is listed again (first at 5:3); it is kept once")
+                           "tags[1]: 'testing' is listed again (first at 5:3); it is kept once [duplicate-entry]")
 
 
 def test_percent_newline_comma_and_colon_cannot_break_an_annotation() -> None:

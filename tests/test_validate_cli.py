@@ -90,14 +90,14 @@ def test_build_refuses_invalid_content_and_leaves_previous_outputs_intact(tmp_pa
 
 
 REPEATED_TAG = ("content/basics/000-alpha.yaml:6:3: warning: tags[1]: 'testing' is listed again (first at 5:3); "
-                "it is kept once")
+                "it is kept once [duplicate-entry]")
 
 
 @pytest.fixture
 def repeating(write_bank: BankWriter, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A valid bank whose one record lists a tag twice; cwd is its parent."""
+    """A valid bank whose one record lists a tag twice, and breaks no other rule; cwd is its parent."""
     monkeypatch.chdir(tmp_path)
-    return write_bank({"basics": [record("alpha", tags=["testing", "testing"])]})
+    return write_bank({"basics": [record("alpha", tags=["testing", "testing"])]}, lint={"section_min_words": 0})
 
 
 def test_validate_prints_warnings_and_passes(repeating: Path) -> None:
@@ -107,7 +107,7 @@ def test_validate_prints_warnings_and_passes(repeating: Path) -> None:
 
 
 def test_validate_strict_fails_on_a_warning(repeating: Path) -> None:
-    result = invoke("validate", "--strict", "--content", "content")
+    result = invoke("validate", "--strict", "--content", "content", "--templates", str(ROOT / "templates"))
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [REPEATED_TAG.replace(": warning: ", ": error: "),
                                           "1 error(s); nothing was built."]

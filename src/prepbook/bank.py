@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 from prepbook.errors import Problem
 from prepbook.models import Book, Question, TopicInfo
+from prepbook.yamlread import Document
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,10 @@ class Entry:
     topic: TopicInfo
     source: Path
     modified: int
+    # Where each field is written in the source, for reports that point at a line (lint), and the reviewer's rules
+    # the record's comments silence (rules.py).
+    document: Document = field(compare=False, repr=False)
+    allowed: frozenset[str] = frozenset()
 
     @property
     def id(self) -> str:
@@ -67,6 +72,8 @@ class Source:
     path: Path
     record: Question
     modified: int
+    document: Document = field(compare=False, repr=False)
+    allowed: frozenset[str] = frozenset()
 
 
 def number(book: Book, sources_by_topic: dict[str, list[Source]], warnings: tuple[Problem, ...] = ()) -> Bank:
@@ -76,7 +83,7 @@ def number(book: Book, sources_by_topic: dict[str, list[Source]], warnings: tupl
         sources = sources_by_topic.get(topic.id, [])
         entries = tuple(
             Entry(record=source.record, number=f"{chapter_number}.{position}", topic=topic, source=source.path,
-                  modified=source.modified)
+                  modified=source.modified, document=source.document, allowed=source.allowed)
             for position, source in enumerate(sources, start=1)
         )
         chapters.append(Chapter(info=topic, number=chapter_number, entries=entries))

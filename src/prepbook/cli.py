@@ -96,21 +96,53 @@ def main() -> None:
     """Compile a bank of interview questions into a PDF handbook, an Anki deck and a Markdown cheat-sheet."""
 
 
+def _templates_option(must_exist: bool) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return click.option(
+        "--templates", "templates_dir", type=click.Path(exists=must_exist, file_okay=False, path_type=Path),
+        default=DEFAULT_TEMPLATES, help="Folder of templates and CSS (copy the default one to restyle); lint reads "
+                                        "its fonts/.")
+
+
 @main.command()
 @content_option
-@click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1): for CI.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors and apply the lint rules (exit 1): for CI.")
+@_templates_option(must_exist=False)  # read only by --strict: a content repository validates without templates
 @report_option
 @debug_option
-def validate(content_dir: Path, strict: bool, report: str, debug: bool) -> None:
+def validate(content_dir: Path, strict: bool, templates_dir: Path, report: str, debug: bool) -> None:
     """Check every record and report every problem, one per line (file:line:col: error|warning: field: message)."""
     from prepbook.load import load_bank
 
     def action() -> None:
-        bank = load_bank(content_dir, strict=strict)
+        if strict:
+            from prepbook.lint import check_strictly
+
+            bank = check_strictly(content_dir, templates_dir)
+        else:
+            bank = load_bank(content_dir)
         _print_problems(bank.warnings, report)
         verdict = f"valid, {len(bank.warnings)} warning(s)" if bank.warnings else "all valid"
         click.echo(f"{_count(len(bank.entries), 'question')} in {_count(len(bank.chapters), 'topic')}: {verdict}.",
                    err=True)
+
+    _run(action, debug, report)
+
+
+@main.command()
+@content_option
+@_templates_option(must_exist=True)
+@report_option
+@debug_option
+def lint(content_dir: Path, templates_dir: Path, report: str, debug: bool) -> None:
+    """Apply the reviewer's rules to a valid bank: each finding names its rule and its fix. A record silences a rule
+    with a comment line of its own: `# prepbook: allow RULE[, RULE...]`. Thresholds: `lint:` in book.yaml."""
+    from prepbook.lint import check
+
+    def action() -> None:
+        bank, found = check(content_dir, templates_dir)
+        _print_problems(found, report)
+        verdict = f"{len(found)} warning(s)" if found else "nothing to say"
+        click.echo(f"{len(bank.entries)} questions in {len(bank.chapters)} topics: {verdict}.", err=True)
 
     _run(action, debug, report)
 
@@ -120,8 +152,7 @@ def validate(content_dir: Path, strict: bool, report: str, debug: bool) -> None:
 @content_option
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
               show_default=True, help="Folder the outputs are written to.")
-@click.option("--templates", "templates_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              default=DEFAULT_TEMPLATES, help="Folder of templates and CSS (copy the default one to restyle).")
+@_templates_option(must_exist=True)
 @debug_option
 def build(formats: tuple[str, ...], content_dir: Path, out_dir: Path, templates_dir: Path, debug: bool,
           **option_values: Any) -> None:

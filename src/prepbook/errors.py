@@ -20,6 +20,7 @@ class Problem:
     field: str
     message: str
     severity: Severity = "error"
+    rule: str = ""  # the reviewer's rule that found it (rules.py), which a record's comment can silence
 
     def __str__(self) -> str:
         where = self.path
@@ -27,14 +28,33 @@ class Problem:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
+        return f"{where}: {self.severity}: {self.text}"
+
+    @property
+    def text(self) -> str:
+        """What is wrong, without where: 'field: message [rule]'."""
         field = f"{self.field}: " if self.field else ""
-        return f"{where}: {self.severity}: {field}{self.message}"
+        rule = f" [{self.rule}]" if self.rule else ""
+        return f"{field}{self.message}{rule}"
+
+
+def in_file_order(problems: list[Problem]) -> list[Problem]:
+    """File by file, top to bottom, as a compiler lists them."""
+    return sorted(problems, key=lambda p: (p.path, p.line or 0, p.column or 0, p.field, p.message))
 
 
 def printable(text: str) -> str:
     """Text as it is when every character of it prints, else quoted with escapes: a name holding a newline (or a
     character that reorders the line) would otherwise make one problem look like two, or like another."""
     return text if text.isprintable() else repr(text)
+
+
+def field_name(path: tuple[str | int, ...]) -> str:
+    """A key path as problems name it: ('answer', 'short') → answer.short, ('tags', 2) → tags[2]."""
+    name = ""
+    for part in path:
+        name += f"[{part}]" if isinstance(part, int) else (f".{printable(part)}" if name else printable(part))
+    return name
 
 
 def display_path(path: Path) -> str:
@@ -57,7 +77,7 @@ class ContentError(PrepbookError):
     exit_code = 1
 
     def __init__(self, problems: list[Problem]) -> None:
-        self.problems = sorted(problems, key=lambda p: (p.path, p.line or 0, p.column or 0, p.field, p.message))
+        self.problems = in_file_order(problems)
         super().__init__(f"{len(self.problems)} problem(s) in the content")
 
 

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import difflib
-import re
 import shlex
 import time
 import typing
-import unicodedata
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -19,9 +16,11 @@ from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
 from prepbook.bank import Bank, Source, number
 from prepbook.decknames import same_deck_key
-from prepbook.errors import ContentError, Problem, Severity, display_path, printable
+from prepbook.errors import ContentError, Problem, Severity, display_path, field_name, printable
 from prepbook.markup import parse_inline, plain_text
 from prepbook.models import MAX_DISTINCT_TAGS, Book, Question
+from prepbook.rules import DUPLICATE_ENTRY, RULES, allow_comments
+from prepbook.similar import fold
 from prepbook.sources import BOOK_FILE, Unreadable, modified, read_source, scan
 from prepbook.yamlread import Document, Position, YamlProblem, read_yaml
 
@@ -46,6 +45,7 @@ class _Draft:
     question: str | None
     prompt: str | None
     lists: dict[str, list[str]]  # each of _UNIQUE_LISTS as written, repeats included
+    allowed: frozenset[str]  # the rules its comments silence
 
 
 def _field_checker(name: str) -> TypeAdapter[Any]:
@@ -69,13 +69,13 @@ def _salvage(value: Any, name: str) -> Any:
         return None
 
 
-def _draft(path: Path, doc: Document, record: Question | None) -> _Draft:
+def _draft(path: Path, doc: Document, record: Question | None, allowed: frozenset[str]) -> _Draft:
     if record is not None:
         return _Draft(path, doc, record, record.id, record.question, record.prompt,
-                      {name: getattr(record, name) for name in _UNIQUE_LISTS})
+                      {name: getattr(record, name) for name in _UNIQUE_LISTS}, allowed)
     fields = {name: _salvage(doc.value, name) for name in _SALVAGED}
     return _Draft(path, doc, None, fields["id"], fields["question"], fields["prompt"],
-                  {name: fields[name] or [] for name in _UNIQUE_LISTS})
+                  {name: fields[name] or [] for name in _UNIQUE_LISTS}, allowed)
 
 
 class _Collector:
@@ -85,17 +85,18 @@ class _Collector:
         self.problems: list[Problem] = []
 
     def add(self, path: Path, message: str, *, field: str = "", at: Position | None = None,
-            severity: Severity = "error") -> None:
+            severity: Severity = "error", rule: str = "") -> None:
         line, column = (at.line, at.column) if at else (None, None)
-        self.problems.append(Problem(display_path(path), line, column, field, message, severity))
+        self.problems.append(Problem(display_path(path), line, column, field, message, severity, rule))
 
 
-def load_bank(content_dir: Path, *, strict: bool = False) -> Bank:
-    """Load and check the whole bank; raise ContentError listing every problem found if any is an error, or, when
-    `strict`, if there is any problem at all. An accepted bank carries its warnings."""
+def load_bank(content_dir: Path) -> Bank:
+    """Load and check the whole bank; raise ContentError listing every problem found, warnings included, if any is
+    an error. An accepted bank carries its warnings."""
     found = _Collector()
     book_path = content_dir / BOOK_FILE
-    book_doc = _read_document(book_path, found, content_dir)
+    book_read = _read_document(book_path, found, content_dir)
+    book_doc = book_read[0] if book_read else None
     book = _validate(Book, book_doc, book_path, found) if book_doc else None
 
     drafts: dict[str, list[_Draft]] = {}
@@ -107,9 +108,11 @@ def load_bank(content_dir: Path, *, strict: bool = False) -> Bank:
     reading_order = {topic.id: index for index, topic in enumerate(book.topics)} if book else {}
     for topic_id, files in sorted(folders.items(), key=lambda item: (reading_order.get(item[0], len(reading_order)), item[0])):
         for path in files:
-            doc = _read_document(path, found, content_dir)
-            if doc is not None:
-                drafts.setdefault(topic_id, []).append(_draft(path, doc, _validate(Question, doc, path, found)))
+            read = _read_document(path, found, content_dir)
+            if read is not None:
+                doc, text = read
+                record = _validate(Question, doc, path, found)
+                drafts.setdefault(topic_id, []).append(_draft(path, doc, record, _allowed(text, path, found)))
 
     if book is not None and book_doc is not None:
         # A topic link that leads nowhere is reported as such, not also as a missing folder.
@@ -122,24 +125,23 @@ def load_bank(content_dir: Path, *, strict: bool = False) -> Bank:
     valid = [(draft.path, draft.record, draft.doc) for draft in in_book_order if draft.record is not None]
     _check_tag_count(valid, found)
     _check_dates([book_path, *(path for path, _, _ in valid)], found)
-    accepted = {topic: [(draft.path, _collapse_repeats(draft.record)) for draft in items if draft.record is not None]
+    accepted = {topic: [(draft, _collapse_repeats(draft.record)) for draft in items if draft.record is not None]
                 for topic, items in drafts.items()}
 
     problems = found.problems
-    if strict:
-        problems = [dataclasses.replace(problem, severity="error") for problem in problems]
     if book is None or any(problem.severity == "error" for problem in problems):
         raise ContentError(problems)
     # A topic folder's time changes when a record is added, removed or renamed in it, which renumbers its questions.
     book_modified = modified(book_path)
-    sources = {topic: [Source(path, record, max(modified(path), modified(path.parent), book_modified))
-                       for path, record in items]
+    sources = {topic: [Source(draft.path, record, max(modified(draft.path), modified(draft.path.parent), book_modified),
+                              draft.doc, draft.allowed)
+                       for draft, record in items]
                for topic, items in accepted.items()}
     return number(book, sources, warnings=tuple(problems))
 
 
-def _read_document(path: Path, found: _Collector, content_dir: Path) -> Document | None:
-    """The file's YAML with positions, or None after recording why it cannot be read."""
+def _read_document(path: Path, found: _Collector, content_dir: Path) -> tuple[Document, str] | None:
+    """The file's YAML with positions, and its text; or None after recording why it cannot be read."""
     try:
         raw = read_source(path, content_dir)
     except Unreadable as refused:
@@ -162,7 +164,22 @@ def _read_document(path: Path, found: _Collector, content_dir: Path) -> Document
         return None
     for tolerated in doc.problems:
         found.add(path, tolerated.message, at=tolerated.position)
-    return doc
+    return doc, text
+
+
+def _allowed(text: str, path: Path, found: _Collector) -> frozenset[str]:
+    """The rules the record's comments silence; a name that is no rule's is a warning, or it would silence nothing
+    without anyone knowing."""
+    names = set()
+    for allowed in allow_comments(text):
+        if allowed.name in RULES:
+            names.add(allowed.name)
+            continue
+        close = difflib.get_close_matches(allowed.name, list(RULES), n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        found.add(path, f"no rule is named {printable(allowed.name)!r}; {hint}rules: {', '.join(RULES)}",
+                  at=Position(allowed.line, allowed.column), severity="warning")
+    return frozenset(names)
 
 
 def _validate(model: type[Model], doc: Document, path: Path, found: _Collector) -> Model | None:
@@ -185,7 +202,7 @@ def _report(model: type[BaseModel], detail: Any, doc: Document, path: Path, foun
         where = doc.position(loc[:-1], key=True)
     else:
         where = doc.position(loc, key=kind == "extra_forbidden")
-    field = _field_name(loc)
+    field = field_name(loc)
     given = detail.get("input")
     if kind == "missing":
         message = "field required"
@@ -243,13 +260,6 @@ def _enum_at(model: type[BaseModel], path: tuple[str | int, ...]) -> list[Enum]:
     """The members of the enum the value at `path` must be one of."""
     current = _type_at(model, path, Enum)
     return list(current) if current else []
-
-
-def _field_name(loc: tuple[str | int, ...]) -> str:
-    name = ""
-    for part in loc:
-        name += f"[{part}]" if isinstance(part, int) else (f".{printable(part)}" if name else printable(part))
-    return name
 
 
 def _kind(value: Any) -> str:
@@ -313,6 +323,8 @@ def _check_tag_count(records: list[tuple[Path, Question, Document]], found: _Col
 def _check_repeats(drafts: list[_Draft], found: _Collector) -> None:
     """A warning for each repeated entry of a record's _UNIQUE_LISTS: the loader keeps it once."""
     for draft in drafts:
+        if DUPLICATE_ENTRY.name in draft.allowed:
+            continue
         for name, entries in draft.lists.items():
             first_index: dict[str, int] = {}
             for index, entry in enumerate(entries):
@@ -321,8 +333,9 @@ def _check_repeats(drafts: list[_Draft], found: _Collector) -> None:
                     continue
                 first = draft.doc.position((name, first_index[entry]))
                 already = f" (first at {first.line}:{first.column})" if first else ""
-                found.add(draft.path, f"{entry!r} is listed again{already}; it is kept once",
-                          field=f"{name}[{index}]", at=draft.doc.position((name, index)), severity="warning")
+                found.add(draft.path, f"{entry!r} is listed again{already}; {DUPLICATE_ENTRY.fix}",
+                          field=f"{name}[{index}]", at=draft.doc.position((name, index)), severity="warning",
+                          rule=DUPLICATE_ENTRY.name)
 
 
 def _collapse_repeats(record: Question) -> Question:
@@ -347,12 +360,6 @@ def _check_dates(paths: list[Path], found: _Collector) -> None:
                             f"`touch {shlex.quote(display_path(path))}` to fix it", severity="warning")
 
 
-def _normalised_question(text: str) -> str:
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    # Punctuation that only shapes a sentence is dropped; symbols that name things (C++, C#) are kept.
-    return " ".join(re.sub(r"[.,;:!?'\"()\[\]{}\u2018\u2019\u201c\u201d\u2014\u2013-]", " ", folded).split())
-
-
 def _check_cross_references(drafts: list[_Draft], found: _Collector) -> None:
     first_by_id: dict[str, Path] = {}
     first_by_question: dict[tuple[str, str | None], Path] = {}
@@ -366,7 +373,7 @@ def _check_cross_references(drafts: list[_Draft], found: _Collector) -> None:
         if draft.question is None:
             continue
         # A coding exercise's question ("What does this print?") repeats; its prompt, the code, tells it apart.
-        normalised = (_normalised_question(plain_text(parse_inline(draft.question))), draft.prompt)
+        normalised = (fold(plain_text(parse_inline(draft.question))), draft.prompt)
         if normalised in first_by_question:
             found.add(path, f"same question as {display_path(first_by_question[normalised])}", field="question",
                       at=doc.position(("question",)))

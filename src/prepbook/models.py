@@ -100,6 +100,22 @@ class TopicInfo(StrictModel):
     description: PlainText | None = None
 
 
+class LintSettings(StrictModel):
+    """The thresholds of `prepbook lint` (and `validate --strict`), under `lint:` in book.yaml."""
+
+    short_answer_max_words: int = Field(
+        default=60, ge=1, description="A short answer longer than this is not what you would say first.")
+    section_min_words: int = Field(
+        default=15, ge=0, description="An answer section shorter than this tells a reader too little (0: no limit).")
+    near_duplicate_similarity: float = Field(
+        default=0.8, gt=0.5, le=1,
+        description="Two questions with the same prompt whose sets of words overlap at least this much (shared "
+                    "words / all words, after folding case and dropping punctuation) are near duplicates.")
+    tag_typo_edits: int = Field(
+        default=2, ge=0, description="A tag used once within this many edits of another tag is likely a typo "
+                                     "(0: never).")
+
+
 class Book(StrictModel):
     """content/book.yaml: the book's metadata and its topics in reading order."""
 
@@ -114,3 +130,4 @@ class Book(StrictModel):
     subject: PlainText | None = None
     keywords: list[PlainText] = Field(default_factory=list)
     topics: list[TopicInfo] = Field(min_length=1)
+    lint: LintSettings = Field(default_factory=LintSettings)

@@ -20,8 +20,7 @@ def github_annotation(problem: Problem) -> str:
         properties.append(f"line={problem.line}")
         if problem.column is not None:
             properties.append(f"col={problem.column}")
-    field = f"{problem.field}: " if problem.field else ""
-    return f"::{problem.severity} {','.join(properties)}::{_data(field + problem.message)}"
+    return f"::{problem.severity} {','.join(properties)}::{_data(problem.text)}"
 
 
 def _data(text: str) -> str:

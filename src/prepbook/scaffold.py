@@ -18,11 +18,12 @@ from prepbook.sources import BOOK_FILE, Unreadable, read_source, scan
 from prepbook.yamlread import YamlProblem, read_yaml
 
 # Words that say a sentence is a question rather than what it is about: left out of the id.
-_FILLER_WORDS = frozenset("""
-    a an the what which who whom whose why how when where is are was were be been do does did done can could would
-    should will shall may might must you your we our i my me it its this that these those of to in on at for from by
-    with and or explain describe tell us about
-""".split())
+_FILLER_WORDS = frozenset({
+    "a", "an", "the", "what", "which", "who", "whom", "whose", "why", "how", "when", "where", "is", "are", "was",
+    "were", "be", "been", "do", "does", "did", "done", "can", "could", "would", "should", "will", "shall", "may",
+    "might", "must", "you", "your", "we", "our", "i", "my", "me", "it", "its", "this", "that", "these", "those", "of",
+    "to", "in", "on", "at", "for", "from", "by", "with", "and", "or", "explain", "describe", "tell", "us", "about",
+})
 _ID_WORDS = 6  # enough to tell questions apart, short enough to type in a see_also
 _PREFIX_STEP = 10  # 010, 020, ...: room to put a question between two others without renaming either
 _PREFIX = re.compile(r"^(\d+)-")
