@@ -182,6 +182,25 @@ def build(formats: tuple[str, ...], content_dir: Path, out_dir: Path, templates_
 
 
 @main.command()
+@content_option
+@click.option("--format", "shape", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="A table to read, or JSON for scripts.")
+@debug_option
+def stats(content_dir: Path, shape: str, debug: bool) -> None:
+    """Records per topic, difficulty and tag, section lengths in words, and the records nothing links to."""
+    from prepbook.load import load_bank
+    from prepbook.stats import as_json, as_table, bank_stats
+
+    def action() -> None:
+        bank = load_bank(content_dir)
+        _print_problems(bank.warnings)
+        numbers = bank_stats(bank)
+        click.echo(as_json(numbers) if shape == "json" else as_table(numbers, bank), nl=shape == "json")
+
+    _run(action, debug)
+
+
+@main.command()
 @click.argument("topic")
 @click.option("--question", "-q", help="The question, one line (asked for on a terminal when not given).")
 @click.option("--difficulty", type=click.Choice([level.value for level in Difficulty]), default=Difficulty.medium.value,

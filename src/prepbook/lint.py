@@ -13,7 +13,7 @@ from pathlib import Path
 from prepbook.bank import Bank, Entry
 from prepbook.errors import ContentError, Problem, UsageError, display_path, field_name, in_file_order
 from prepbook.load import load_bank
-from prepbook.markup import parse, parse_inline, plain_text
+from prepbook.markup import parse, parse_inline, plain_text, word_count
 from prepbook.models import SECTIONS, SHORT
 from prepbook.rules import BIDI_CONTROL, LONG_SHORT_ANSWER, MISSING_GLYPH, NEAR_DUPLICATE, SHORT_SECTION, TAG_TYPO, Rule
 from prepbook.similar import close_words, fold, similar_pairs
@@ -71,14 +71,10 @@ def _finding(entry: Entry, rule: Rule, key: KeyPath, message: str, at: Position 
                     field_name(key), f"{message}; {rule.fix}", "warning", rule.name)]
 
 
-def _words(markdown: str) -> int:
-    return len(plain_text(parse(markdown)).split())
-
-
 def _lengths(entry: Entry, most: int, least: int) -> list[Problem]:
     found = []
     answer = entry.record.answer
-    words = {section: _words(answer.text(section)) for section in SECTIONS}
+    words = {section: word_count(answer.text(section)) for section in SECTIONS}
     if words[SHORT] > most:
         found += _finding(entry, LONG_SHORT_ANSWER, ("answer", SHORT.key),
                           f"{words[SHORT]} words, over the {most} of a short answer")

@@ -73,6 +73,22 @@ def plain_text(node: Node) -> str:
     return "".join(plain_text(child) for child in node.children)
 
 
+# A word as a reader counts it: letters or digits, with the apostrophes and hyphens inside it ("can't", "mini-batch").
+_WORD = re.compile(r"\w+(?:['\u2019-]\w+)*")
+
+
+def word_count(markdown: str) -> int:
+    """How many words a reader sees in a piece of content Markdown. Each piece of text is counted on its own, since
+    plain_text runs a list item's last word into the next item's first."""
+    return _words_in(parse(markdown))
+
+
+def _words_in(node: Node) -> int:
+    if not node.children:
+        return len(_WORD.findall(plain_text(node)))
+    return sum(_words_in(child) for child in node.children)
+
+
 _ALLOWED_TAGS = {
     "p", "em", "strong", "del", "code", "pre", "ul", "ol", "li", "a", "blockquote",
     "h1", "h2", "h3", "h4", "h5", "h6", "hr", "br", "wbr", "span", "div",
