@@ -53,6 +53,12 @@ def source_date(content_dir: Path) -> tuple[int, bool]:
     return max(times, default=0), False
 
 
+def settings_for(content_dir: Path, templates_dir: Path, **shared: Any) -> Settings:
+    """What every renderer is given for a build of this content with these templates."""
+    date, fixed = source_date(content_dir)
+    return Settings(templates_dir=templates_dir.resolve(), source_date=date, source_date_fixed=fixed, **shared)
+
+
 def check_out_dir(content_dir: Path, out_dir: Path) -> None:
     """Outputs written into the content folder would be read back as content by the next build (a topic folder
     `build` that book.yaml does not declare): refused before anything is written."""

@@ -18,7 +18,7 @@ from typing import Any
 import click
 
 from prepbook import __version__, interrupts
-from prepbook.cli_options import BuildCommand
+from prepbook.cli_options import BuildCommand, WatchCommand
 from prepbook.errors import ContentError, PrepbookError, Problem, UsageError, display_path
 from prepbook.models import Difficulty
 from prepbook.report import REPORT_FORMATS, report_line
@@ -30,6 +30,9 @@ content_option = click.option(
     "--content", "content_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
     default=Path("content"), show_default=True, help="Folder holding book.yaml and one folder per topic.")
 debug_option = click.option("--debug", is_flag=True, help="Show the full traceback of a failure (for bug reports).")
+out_option = click.option(
+    "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("build"), show_default=True,
+    help="Folder the outputs are written to (never inside --content).")
 report_option = click.option(
     "--format", "report", type=click.Choice(REPORT_FORMATS), default="text", show_default=True,
     help="How problems are printed: text (file:line:col: ..., on stderr) or github (GitHub Actions annotations, on "
@@ -77,6 +80,23 @@ def _tally(problems: Sequence[Problem]) -> str:
     errors = sum(problem.severity == "error" for problem in problems)
     warnings = len(problems) - errors
     return f"{errors} error(s)" + (f", {warnings} warning(s)" if warnings else "")
+
+
+def _format_names(formats: Sequence[str]) -> list[str]:
+    """The formats asked for, `all` spelt out, each once."""
+    from prepbook.render import ALL_FORMATS
+
+    return list(dict.fromkeys(name for requested in formats
+                              for name in (ALL_FORMATS if requested == "all" else (requested,))))
+
+
+def _waiting_for(out_dir: Path) -> Callable[[int | None], None]:
+    """What a build says while another build into the same folder holds it."""
+    def waiting(holder: int | None) -> None:
+        who = f"the build in {out_dir}/ (pid {holder})" if holder is not None else f"another build in {out_dir}/"
+        click.echo(f"prepbook: waiting for {who} to finish", err=True)
+
+    return waiting
 
 
 def run() -> None:
@@ -150,29 +170,20 @@ def lint(content_dir: Path, templates_dir: Path, report: str, debug: bool) -> No
 @main.command(cls=BuildCommand, short_help="Build FORMAT... into the --out folder.")
 @click.argument("formats", nargs=-1, required=True, metavar="FORMAT...")
 @content_option
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
-              show_default=True, help="Folder the outputs are written to.")
+@out_option
 @_templates_option(must_exist=True)
 @debug_option
 def build(formats: tuple[str, ...], content_dir: Path, out_dir: Path, templates_dir: Path, debug: bool,
           **option_values: Any) -> None:
     from prepbook.build import build as build_outputs
-    from prepbook.build import source_date
+    from prepbook.build import settings_for
     from prepbook.progress import ProgressBar
-    from prepbook.render import ALL_FORMATS, Settings
-
-    def waiting(holder: int | None) -> None:
-        who = f"the build in {out_dir}/ (pid {holder})" if holder is not None else f"another build in {out_dir}/"
-        click.echo(f"prepbook: waiting for {who} to finish", err=True)
 
     def action() -> None:
-        names = list(dict.fromkeys(name for requested in formats
-                                   for name in (ALL_FORMATS if requested == "all" else (requested,))))
-        date, fixed = source_date(content_dir)
+        names = _format_names(formats)
         with ProgressBar() as progress:
-            settings = Settings(templates_dir=templates_dir.resolve(), source_date=date, source_date_fixed=fixed,
-                                progress=progress)
-            built = build_outputs(names, content_dir, settings, option_values, out_dir, on_wait=waiting)
+            built = build_outputs(names, content_dir, settings_for(content_dir, templates_dir, progress=progress),
+                                  option_values, out_dir, on_wait=_waiting_for(out_dir))
         _print_problems(built.warnings)  # once the progress bar is gone, so they stay readable
         for written in built.written:
             state = "wrote" if written.changed else "unchanged"
@@ -221,6 +232,56 @@ def new(topic: str, question: str | None, difficulty: str, content_dir: Path, de
         click.echo(path)
         click.echo(f"wrote {display_path(path)}: write its five answer sections, then run prepbook validate",
                    err=True)
+
+    _run(action, debug)
+
+
+@main.command(cls=WatchCommand, short_help="Rebuild FORMAT... after each change; serve the html preview.")
+@click.argument("formats", nargs=-1, metavar="[FORMAT...]")
+@content_option
+@out_option
+@_templates_option(must_exist=True)
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port of the preview on 127.0.0.1 (0: any free one).")
+@debug_option
+def watch(formats: tuple[str, ...], content_dir: Path, out_dir: Path, templates_dir: Path, port: int, debug: bool,
+          **option_values: Any) -> None:
+    import contextlib
+    import threading
+
+    from prepbook.build import build as build_outputs
+    from prepbook.build import check_out_dir, settings_for
+    from prepbook.errors import BuildError
+    from prepbook.render.html import RENDERER as HTML
+    from prepbook.watch import Preview
+    from prepbook.watch import watch as watch_changes
+
+    names = _format_names(formats or ("html",))
+
+    def action() -> None:
+        check_out_dir(content_dir, out_dir)  # before serving anything
+        with Preview(out_dir, HTML.filename, port) if "html" in names else contextlib.nullcontext() as preview:
+
+            def rebuild() -> None:
+                try:
+                    built = build_outputs(names, content_dir, settings_for(content_dir, templates_dir),
+                                          option_values, out_dir, on_wait=_waiting_for(out_dir))
+                except ContentError as error:
+                    _print_problems(error.problems)
+                    click.echo(f"{_tally(error.problems)}; nothing was built. Waiting for a change.", err=True)
+                    return
+                except BuildError as error:
+                    click.echo(f"prepbook: error: {error}. Waiting for a change.", err=True)
+                    return
+                _print_problems(built.warnings)
+                changed = [written.path for written in built.written if written.changed]
+                click.echo(f"built {', '.join(map(str, changed)) or 'nothing new'}; waiting for a change.", err=True)
+                if preview is not None:
+                    preview.built()
+
+            if preview is not None:
+                click.echo(f"serving the preview at {preview.url} (Ctrl-C stops)", err=True)
+            watch_changes([content_dir, templates_dir], rebuild, threading.Event())
 
     _run(action, debug)
 

@@ -17,6 +17,8 @@ class BuildCommand(click.Command):
     """`build`, whose help lists the registry's formats and whose options are the renderers' own, gathered
     only when `build` is used: `validate` imports no renderer."""
 
+    summary = "Build FORMAT... into the --out folder"
+
     def get_params(self, ctx: click.Context) -> list[click.Parameter]:
         *own, debug, help_option = super().get_params(ctx)
         return [*own, *renderer_options(), debug, help_option]
@@ -26,8 +28,16 @@ class BuildCommand(click.Command):
         formats = [f"  {entry.name:<{width}}  {entry.summary}" for entry in REGISTRY]
         formats.append(f"  {'all':<{width}}  {', '.join(ALL_FORMATS[:-1])} and {ALL_FORMATS[-1]}")
         # "\b" keeps click from rewrapping the list.
-        self.help = "Build FORMAT... into the --out folder, where FORMAT is:\n\n\b\n" + "\n".join(formats)
+        self.help = f"{self.summary}, where FORMAT is:\n\n\b\n" + "\n".join(formats)
         super().format_help_text(ctx, formatter)
+
+
+class WatchCommand(BuildCommand):
+    """`watch`: the formats and options of `build`."""
+
+    summary = ("Build FORMAT... (html when none is given) and again after each change to the content or the "
+               "templates, printing problems as they happen, until Ctrl-C; with html, serve the preview on this "
+               "machine and reload it in the browser after each build")
 
 
 @functools.cache
