@@ -68,7 +68,7 @@ def write(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Writer:
 def test_a_clean_bank_has_nothing_to_say(write: Writer) -> None:
     write(beta())
     result = lint()
-    assert (result.exit_code, result.stderr) == (0, "2 questions in 1 topics: nothing to say.\n")
+    assert (result.exit_code, result.stderr) == (0, "2 questions in 1 topic: nothing to say.\n")
 
 
 LONG = " ".join(["word"] * 61)
@@ -103,9 +103,9 @@ def test_each_rule_fires_with_its_fix_and_its_comment_silences_it(write: Writer,
     result = lint()
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines() == [f"{BETA_FILE}:{expected}; {RULES[rule].fix} [{rule}]",
-                                          "2 questions in 1 topics: 1 warning(s)."]
+                                          "2 questions in 1 topic: 1 warning(s)."]
     write(f"# prepbook: allow {rule}\n{text}")
-    assert lint().stderr == "2 questions in 1 topics: nothing to say.\n"
+    assert lint().stderr == "2 questions in 1 topic: nothing to say.\n"
 
 
 def test_a_comment_silences_only_the_rules_it_names(write: Writer) -> None:

@@ -18,6 +18,7 @@ from typing import Any
 import click
 
 from prepbook import __version__, interrupts
+from prepbook.bank import Bank
 from prepbook.cli_options import BuildCommand, WatchCommand
 from prepbook.errors import ContentError, PrepbookError, Problem, UsageError, display_path
 from prepbook.models import Difficulty
@@ -73,6 +74,10 @@ def _print_problems(problems: Sequence[Problem], report: str = "text") -> None:
 
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" + ("" if number == 1 else "s")
+
+
+def _bank_size(bank: Bank) -> str:
+    return f"{_count(len(bank.entries), 'question')} in {_count(len(bank.chapters), 'topic')}"
 
 
 def _tally(problems: Sequence[Problem]) -> str:
@@ -142,8 +147,7 @@ def validate(content_dir: Path, strict: bool, templates_dir: Path, report: str, 
             bank = load_bank(content_dir)
         _print_problems(bank.warnings, report)
         verdict = f"valid, {len(bank.warnings)} warning(s)" if bank.warnings else "all valid"
-        click.echo(f"{_count(len(bank.entries), 'question')} in {_count(len(bank.chapters), 'topic')}: {verdict}.",
-                   err=True)
+        click.echo(f"{_bank_size(bank)}: {verdict}.", err=True)
 
     _run(action, debug, report)
 
@@ -162,7 +166,7 @@ def lint(content_dir: Path, templates_dir: Path, report: str, debug: bool) -> No
         bank, found = check(content_dir, templates_dir)
         _print_problems(found, report)
         verdict = f"{len(found)} warning(s)" if found else "nothing to say"
-        click.echo(f"{len(bank.entries)} questions in {len(bank.chapters)} topics: {verdict}.", err=True)
+        click.echo(f"{_bank_size(bank)}: {verdict}.", err=True)
 
     _run(action, debug, report)
 
