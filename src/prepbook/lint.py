@@ -6,6 +6,7 @@ silences that rule. Thresholds come from `lint:` in book.yaml (models.LintSettin
 
 from __future__ import annotations
 
+import dataclasses
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
@@ -47,7 +48,7 @@ def check_strictly(content_dir: Path, templates_dir: Path) -> Bank:
 
 
 def _as_errors(problems: list[Problem]) -> list[Problem]:
-    return [Problem(p.path, p.line, p.column, p.field, p.message, "error", p.rule) for p in problems]
+    return [dataclasses.replace(problem, severity="error") for problem in problems]
 
 
 def lint(bank: Bank, content_dir: Path, templates_dir: Path) -> list[Problem]:
