@@ -3,7 +3,7 @@
     .venv/bin/python bench/run.py [--sizes 10,100,500,1000] [--runs 3] [--runs-at 1000=2] [--quick]
 
 Every measurement is a fresh subprocess of the CLI (interpreter start and imports included, as an author sees
-them), run from the repository root so the default templates/ resolve, with SOURCE_DATE_EPOCH fixed so an edit
+them), run from the repository root, with SOURCE_DATE_EPOCH fixed so an edit
 changes only the edited record's output. Each figure is the median of several runs; the PDF rows at N = 1000
 take one to three minutes each, so `--runs-at` lowers the run count for chosen sizes (default 1000=2).
 

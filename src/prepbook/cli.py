@@ -24,7 +24,6 @@ from prepbook.errors import ContentError, PrepbookError, Problem, UsageError, di
 from prepbook.models import Difficulty
 from prepbook.report import REPORT_FORMATS, report_line
 
-DEFAULT_TEMPLATES = Path("templates")
 EXIT_BY_SIGNAL = 128  # plus the signal's number: what a shell shows for a command that a signal ended
 
 content_option = click.option(
@@ -121,17 +120,24 @@ def main() -> None:
     """Compile a bank of interview questions into a PDF handbook, an Anki deck and a Markdown cheat-sheet."""
 
 
-def _templates_option(must_exist: bool) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    return click.option(
-        "--templates", "templates_dir", type=click.Path(exists=must_exist, file_okay=False, path_type=Path),
-        default=DEFAULT_TEMPLATES, help="Folder of templates and CSS (copy the default one to restyle); lint reads "
-                                        "its fonts/.")
+def _default_templates(context: click.Context, parameter: click.Parameter, given: Path | None) -> Path:
+    """prepbook's own templates unless --templates names others: they come with prepbook, wherever it is installed
+    and whatever folder it runs in, so a content repository needs no templates of its own."""
+    from prepbook import default_templates
+
+    return given if given is not None else default_templates.folder()
+
+
+templates_option = click.option(
+    "--templates", "templates_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+    callback=_default_templates, help="Folder of templates and CSS to use instead of prepbook's own (`prepbook "
+                                      "templates DIR` copies those, to start from); lint reads its fonts/.")
 
 
 @main.command()
 @content_option
 @click.option("--strict", is_flag=True, help="Treat warnings as errors and apply the lint rules (exit 1): for CI.")
-@_templates_option(must_exist=False)  # read only by --strict: a content repository validates without templates
+@templates_option
 @report_option
 @debug_option
 def validate(content_dir: Path, strict: bool, templates_dir: Path, report: str, debug: bool) -> None:
@@ -154,7 +160,7 @@ def validate(content_dir: Path, strict: bool, templates_dir: Path, report: str, 
 
 @main.command()
 @content_option
-@_templates_option(must_exist=True)
+@templates_option
 @report_option
 @debug_option
 def lint(content_dir: Path, templates_dir: Path, report: str, debug: bool) -> None:
@@ -175,7 +181,7 @@ def lint(content_dir: Path, templates_dir: Path, report: str, debug: bool) -> No
 @click.argument("formats", nargs=-1, required=True, metavar="FORMAT...")
 @content_option
 @out_option
-@_templates_option(must_exist=True)
+@templates_option
 @debug_option
 def build(formats: tuple[str, ...], content_dir: Path, out_dir: Path, templates_dir: Path, debug: bool,
           **option_values: Any) -> None:
@@ -244,7 +250,7 @@ def new(topic: str, question: str | None, difficulty: str, content_dir: Path, de
 @click.argument("formats", nargs=-1, metavar="[FORMAT...]")
 @content_option
 @out_option
-@_templates_option(must_exist=True)
+@templates_option
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port of the preview on 127.0.0.1 (0: any free one).")
 @debug_option
