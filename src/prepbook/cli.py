@@ -37,6 +37,8 @@ report_option = click.option(
     "--format", "report", type=click.Choice(REPORT_FORMATS), default="text", show_default=True,
     help="How problems are printed: text (file:line:col: ..., on stderr) or github (GitHub Actions annotations, on "
          "stdout, where the runner reads them).")
+force_option = click.option("--force", is_flag=True,
+                            help="Write into DIR even if it is not empty, replacing files of the same name.")
 
 
 def _run(action: Callable[[], Any], debug: bool, report: str = "text") -> None:
@@ -312,3 +314,27 @@ def schema(out_dir: Path, debug: bool) -> None:
             click.echo(f"{'wrote' if changed else 'unchanged'} {out_dir / name}", err=True)
 
     _run(action, debug)
+
+
+@main.command()
+@click.argument("folder", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))
+@force_option
+@debug_option
+def templates(folder: Path, force: bool, debug: bool) -> None:
+    """Copy prepbook's templates, stylesheets and fonts into DIR, to restyle the book or the cards; then build
+    with --templates DIR."""
+    from prepbook import default_templates
+
+    def action() -> None:
+        _refuse_non_empty(folder, force)
+        written = default_templates.copy_to(folder)
+        click.echo(f"wrote {len(written)} files into {folder}; build with --templates {folder}", err=True)
+
+    _run(action, debug)
+
+
+def _refuse_non_empty(folder: Path, force: bool) -> None:
+    """What a command writes into a folder of its own must not mix with files already there, unless asked."""
+    if not force and folder.is_dir() and any(folder.iterdir()):
+        raise UsageError(f"{folder} is not empty; pass --force to write into it anyway (files of the same name are "
+                         f"replaced, others are left alone)")
