@@ -7,12 +7,12 @@ PREPBOOK := $(BIN)/prepbook
 CONTENT ?= content
 OUT ?= build
 
-.PHONY: all pdf anki md html validate test test-fast schema bench docs clean system-check
+.PHONY: all pdf anki md html validate test test-fast schema bench docs clean
 
-all: $(VENV)/.installed system-check
+all: $(VENV)/.installed
 	$(PREPBOOK) build all --content $(CONTENT) --out $(OUT)
 
-pdf: $(VENV)/.installed system-check
+pdf: $(VENV)/.installed
 	$(PREPBOOK) build pdf --content $(CONTENT) --out $(OUT)
 
 anki: $(VENV)/.installed
@@ -28,7 +28,7 @@ validate: $(VENV)/.installed
 	$(PREPBOOK) validate --content $(CONTENT)
 
 # The linter and the type checker first: they take seconds, the suite minutes.
-test: $(VENV)/.installed system-check
+test: $(VENV)/.installed
 	$(BIN)/ruff check src tests bench docs
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
@@ -40,10 +40,10 @@ test-fast: $(VENV)/.installed
 schema: $(VENV)/.installed
 	$(PREPBOOK) schema --out schema
 
-bench: $(VENV)/.installed system-check
+bench: $(VENV)/.installed
 	$(BIN)/python bench/run.py
 
-docs: $(VENV)/.installed system-check
+docs: $(VENV)/.installed
 	$(BIN)/python docs/make_previews.py
 
 clean:
@@ -54,10 +54,3 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
-
-# WeasyPrint needs Pango from the system; say how to get it rather than fail with a traceback.
-system-check:
-	@$(BIN)/python -c "import weasyprint" 2>/dev/null || { \
-	  echo "WeasyPrint cannot load Pango. Install it with:"; \
-	  echo "  sudo apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"; \
-	  exit 1; }

@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from prepbook.bank import Bank
+from prepbook.errors import BuildError
 from prepbook.load import load_bank
 from prepbook.render import Settings
 
@@ -72,3 +73,13 @@ def bank() -> Bank:
 @pytest.fixture
 def settings() -> Settings:
     return Settings(templates_dir=TEMPLATES, source_date=FIXED_DATE, source_date_fixed=True)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Tests that lay out PDFs need Pango: without it, stop once with prepbook's own message saying how to install
+    it, rather than fail each of them."""
+    if any(item.get_closest_marker("weasyprint") for item in session.items):
+        try:
+            import prepbook.render.layout  # noqa: F401
+        except BuildError as error:
+            pytest.exit(f"{error}\n(`make test-fast` runs the tests that need no Pango)", returncode=3)

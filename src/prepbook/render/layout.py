@@ -8,24 +8,25 @@ parts can be merged into one book with links, outline and page numbers that are 
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import os
 import shutil
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stdout
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from prepbook.errors import BuildError
+from prepbook.system_libraries import MISSING_PANGO
 
 try:
-    import weasyprint
+    # On its way out WeasyPrint prints a banner of its own to stdout; the one line of MISSING_PANGO says it all.
+    with redirect_stdout(io.StringIO()):
+        import weasyprint
 except OSError as error:  # Pango or its friends are missing from the system
-    raise BuildError(
-        "WeasyPrint cannot load its system libraries (Pango). Install them with:\n"
-        "  sudo apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"
-    ) from error
+    raise BuildError(MISSING_PANGO) from error
 
 from weasyprint.text.fonts import FontConfiguration
 
