@@ -7,7 +7,7 @@ a shell), and main() called in-process exits with that status instead.
 
 from __future__ import annotations
 
-import json
+import shlex
 import signal
 import sys
 import traceback
@@ -305,12 +305,10 @@ def watch(formats: tuple[str, ...], content_dir: Path, out_dir: Path, templates_
 def schema(out_dir: Path, debug: bool) -> None:
     """Write the JSON Schema of book.yaml and of a question record, for editors' completion and checks."""
     from prepbook.output import commit
-    from prepbook.schema import schema_files
+    from prepbook.schema import schema_bytes
 
     def action() -> None:
-        files = {name: (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode()
-                 for name, document in schema_files().items()}
-        for name, changed in commit(out_dir, files).items():
+        for name, changed in commit(out_dir, schema_bytes()).items():
             click.echo(f"{'wrote' if changed else 'unchanged'} {out_dir / name}", err=True)
 
     _run(action, debug)
@@ -329,6 +327,26 @@ def templates(folder: Path, force: bool, debug: bool) -> None:
         _refuse_non_empty(folder, force)
         written = default_templates.copy_to(folder)
         click.echo(f"wrote {len(written)} files into {folder}; build with --templates {folder}", err=True)
+
+    _run(action, debug)
+
+
+@main.command()
+@click.argument("folder", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))
+@force_option
+@debug_option
+def init(folder: Path, force: bool, debug: bool) -> None:
+    """Start a new bank in DIR: content/ with book.yaml and an example question, the JSON Schemas editors check
+    them with, a .gitignore, a pre-commit hook and a GitHub Actions workflow that validates and builds."""
+    from prepbook.output import commit
+    from prepbook.starter import starter_files
+
+    def action() -> None:
+        _refuse_non_empty(folder, force)
+        files = starter_files()
+        commit(folder, files)
+        click.echo(f"wrote {len(files)} files into {folder}; next: cd {shlex.quote(str(folder))} && "
+                   f"prepbook validate && prepbook build all", err=True)
 
     _run(action, debug)
 
