@@ -17,6 +17,7 @@ import prepbook.load
 from prepbook import interrupts
 from prepbook.cli import main
 from prepbook.render import NoOptions, Settings
+from prepbook.stages import Stage
 from tests.conftest import CONTENT
 
 SWALLOWED = """
@@ -86,7 +87,8 @@ def test_a_ctrl_c_lost_in_a_part_stops_the_layout_where_that_part_ends(settings:
 
     layouts = _Layouts(settings, run, PartCache(None, "templates"))
     with interrupts.stopping_on_signals(), pytest.raises(KeyboardInterrupt):
-        layouts.many("laying out chapters", ["<p>first</p>", "<p>second</p>", "<p>third</p>"])
+        layouts.many(Stage.counting("laying out", 3, "chapter"), ["<p>first</p>", "<p>second</p>", "<p>third</p>"],
+                     [1, 1, 1])
     assert laid_out == [0]
 
 

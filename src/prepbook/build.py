@@ -92,7 +92,7 @@ def _build(renderers: list[Renderer], content_dir: Path, settings: Settings, opt
     rendered: dict[str, Files] = {}
     warnings: tuple[Problem, ...] = ()
     if stale:
-        bank = load_bank(content_dir)
+        bank = load_bank(content_dir, progress=settings.progress)
         warnings = bank.warnings
         for renderer in stale:
             interrupts.check()

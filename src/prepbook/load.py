@@ -22,6 +22,7 @@ from prepbook.models import MAX_DISTINCT_TAGS, Book, Question
 from prepbook.rules import DUPLICATE_ENTRY, RULES, allow_comments
 from prepbook.similar import fold
 from prepbook.sources import BOOK_FILE, Unreadable, modified, read_source, scan
+from prepbook.stages import Progress, Stage, no_progress
 from prepbook.yamlread import Document, Position, YamlProblem, read_yaml
 
 # Lists of a record whose repeated entries mean nothing: each is kept once, so no output prints "1.2, 1.2".
@@ -90,7 +91,7 @@ class _Collector:
         self.problems.append(Problem(display_path(path), line, column, field, message, severity, rule))
 
 
-def load_bank(content_dir: Path) -> Bank:
+def load_bank(content_dir: Path, *, progress: Progress = no_progress) -> Bank:
     """Load and check the whole bank; raise ContentError listing every problem found, warnings included, if any is
     an error. An accepted bank carries its warnings."""
     found = _Collector()
@@ -106,6 +107,9 @@ def load_bank(content_dir: Path) -> Bank:
     folders = layout.topics
     # Book order, so that "also used by" names the record a reader meets first.
     reading_order = {topic.id: index for index, topic in enumerate(book.topics)} if book else {}
+    stage = Stage.counting("loading", sum(len(files) for files in folders.values()), "record")
+    done = 0
+    progress(stage, done)
     for topic_id, files in sorted(folders.items(), key=lambda item: (reading_order.get(item[0], len(reading_order)), item[0])):
         for path in files:
             read = _read_document(path, found, content_dir)
@@ -113,6 +117,8 @@ def load_bank(content_dir: Path) -> Bank:
                 doc, text = read
                 record = _validate(Question, doc, path, found)
                 drafts.setdefault(topic_id, []).append(_draft(path, doc, record, _allowed(text, path, found)))
+            done += 1
+            progress(stage, done)
 
     if book is not None and book_doc is not None:
         # A topic link that leads nowhere is reported as such, not also as a missing folder.

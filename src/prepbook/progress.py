@@ -7,20 +7,26 @@ from typing import Never, Self
 
 from tqdm import tqdm
 
+from prepbook.stages import Stage, plural
+
 
 class ProgressBar:
-    """A prepbook.render.Progress that draws one tqdm bar per stage ("laying out chapters", ...)."""
+    """A prepbook.stages.Progress that draws one tqdm bar per stage: "laying out 10 chapters: 3/10 chapters". A
+    finished stage's bar stays until the next one starts, so the screen always says what the build is doing."""
 
     def __init__(self) -> None:
         self._bar: tqdm[Never] | None = None  # a bar with no iterable: the stubs say tqdm[Never]
-        self._stage = ""
+        self._stage: Stage | None = None
 
-    def __call__(self, what: str, done: int, total: int) -> None:
+    def __call__(self, stage: Stage, done: int) -> None:
         bar = self._bar
-        if bar is None or what != self._stage:
+        if bar is None or stage != self._stage:
             self.close()
-            self._stage = what
-            bar = tqdm(total=total, desc=what, unit="part", leave=False, disable=None)
+            self._stage = stage
+            units = plural(stage.total, stage.unit)
+            bar = tqdm(total=stage.total, desc=stage.title, leave=False, disable=None,
+                       bar_format="{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} " + units +
+                                  " [{elapsed}<{remaining}]")
             self._bar = bar
         bar.update(done - bar.n)
 

@@ -11,22 +11,16 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from prepbook.bank import Bank
 from prepbook.errors import UsageError
+from prepbook.stages import Progress, no_progress
 
 Paper = Literal["a4", "letter"]
 Flavor = Literal["github", "gitlab", "mkdocs"]
-# Called as work advances: (what, done, total). The CLI turns it into a progress bar.
-Progress = Callable[[str, int, int], None]
-
-
-def _no_progress(what: str, done: int, total: int) -> None:
-    """Progress goes nowhere unless the caller asks for it."""
 
 
 def option(default: Any, help: str, *, cached: bool = True, short: str | None = None,
@@ -49,7 +43,7 @@ class Settings:
     # Where renderers may keep intermediate results between builds, and who hears of progress: neither
     # changes an output's bytes.
     cache_dir: Path | None = field(default=None, metadata={"cached": False})
-    progress: Progress = field(default=_no_progress, compare=False, metadata={"cached": False})
+    progress: Progress = field(default=no_progress, compare=False, metadata={"cached": False})
 
 
 @dataclass(frozen=True)

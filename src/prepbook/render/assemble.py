@@ -9,7 +9,7 @@ through an overlay laid out from the same CSS, the internal links, and the outli
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from pypdf import PdfReader, PdfWriter
@@ -58,8 +58,10 @@ def overlay_sheets(part: LaidOut, placement: Placement) -> list[Sheet]:
             for page in part.pages]
 
 
-def merge(parts: Sequence[LaidOut], placement: Placement, overlays: Sequence[LaidOut]) -> bytes:
-    """One book from its parts, each page merged with its overlay page (footer and page numbers)."""
+def merge(parts: Sequence[LaidOut], placement: Placement, overlays: Sequence[LaidOut],
+          merged: Callable[[int], None] = lambda pages: None) -> bytes:
+    """One book from its parts, each page merged with its overlay page (footer and page numbers); `merged` hears
+    how many of the parts' pages are done, the slow step."""
     writer = PdfWriter()
     readers = [PdfReader(io.BytesIO(part.pdf)) for part in parts]
     targets: dict[str, tuple[int, float, float]] = {}  # anchor → (page index, x, y) in PDF points
@@ -72,6 +74,7 @@ def merge(parts: Sequence[LaidOut], placement: Placement, overlays: Sequence[Lai
             for name, (x, y) in page.anchors.items():
                 targets.setdefault(name, (first + offset, x * PT_PER_PX, (page.height - y) * PT_PER_PX))
 
+    done = 0
     for part, first, overlay in zip(parts, placement.first_pages, overlays, strict=True):
         for offset, (page, stamps) in enumerate(zip(part.pages, PdfReader(io.BytesIO(overlay.pdf)).pages, strict=True)):
             book_page = writer.pages[first + offset]
@@ -79,6 +82,8 @@ def merge(parts: Sequence[LaidOut], placement: Placement, overlays: Sequence[Lai
             if page.kind == "text":
                 book_page.merge_page(stamps)
                 book_page.compress_content_streams()
+            done += 1
+            merged(done)
 
     for part, first in zip(parts, placement.first_pages, strict=True):
         for offset, page in enumerate(part.pages):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -22,6 +22,7 @@ from prepbook.render import Files, Settings, option
 from prepbook.render.html import HandbookOptions, Portion, handbook_context, handbook_html
 from prepbook.render.templating import render_template
 from prepbook.render.workers import worker_pool
+from prepbook.stages import Stage
 
 if TYPE_CHECKING:
     from prepbook.render.layout import LaidOut
@@ -76,7 +77,9 @@ class _Layouts:
     run: Runner
     cache: PartCache
 
-    def many(self, stage: str, documents: Iterable[str]) -> list[LaidOut]:
+    def many(self, stage: Stage, documents: Sequence[str], units: Sequence[int]) -> list[LaidOut]:
+        """Lay out the documents, the i-th counting as units[i] of the stage's units once done (the front matter
+        laid out alongside the chapters counts as no chapter)."""
         results: dict[int, LaidOut] = {}
         keys: dict[int, str] = {}
         tasks = []
@@ -87,14 +90,15 @@ class _Layouts:
                 results[index] = cached
             else:
                 tasks.append((index, html, str(self.settings.templates_dir), self.settings.source_date))
-        total = len(results) + len(tasks)
-        self.settings.progress(stage, len(results), total)
+        done = sum(units[index] for index in results)
+        self.settings.progress(stage, done)
         for index, laid_out in self.run(tasks):
             # A Ctrl-C that a destructor swallowed during the part stops the build here, not after the book.
             interrupts.check()
             results[index] = laid_out
             self.cache.put(keys[index], laid_out)
-            self.settings.progress(stage, len(results), total)
+            done += units[index]
+            self.settings.progress(stage, done)
         return [results[index] for index in sorted(results)]
 
 
@@ -109,19 +113,26 @@ def _render_in_parts(bank: Bank, settings: Settings, options: PdfOptions, run: R
     def part_html(portion: Portion, pages: dict[str, int] | None = None) -> str:
         return handbook_html(bank, settings, options, portion, pages=pages, stamped=True)
 
-    chapters_html = [part_html(Portion(frozenset({chapter.number}))) for chapter in bank.chapters]
+    chapter_count = len(bank.chapters)
+    preparing = Stage.counting("preparing", chapter_count, "chapter")
+    settings.progress(preparing, 0)
+    chapters_html = []
+    for chapter in bank.chapters:
+        chapters_html.append(part_html(Portion(frozenset({chapter.number}))))
+        settings.progress(preparing, len(chapters_html))
     # The contents are laid out once with placeholder numbers alongside the chapters, to learn how many
     # pages the front matter takes before the chapters' page numbers are known.
     placeholder: defaultdict[str, int] = defaultdict(lambda: _PLACEHOLDER_PAGE)
     front_portion = Portion(frozenset(), cover=True, toc=True)
     back_portion = Portion(frozenset(), index=True)
-    laid_out = layouts.many("laying out chapters", [part_html(front_portion, placeholder), *chapters_html])
+    laid_out = layouts.many(Stage.counting("laying out", chapter_count, "chapter"),
+                            [part_html(front_portion, placeholder), *chapters_html], [0] + [1] * chapter_count)
     front, chapters = laid_out[0], laid_out[1:]
 
     for _ in range(_MAX_FRONT_PASSES):
         pages = _page_numbers(front, chapters)
-        front_now, back = layouts.many("laying out contents and index",
-                                       [part_html(front_portion, pages), part_html(back_portion, pages)])
+        front_now, back = layouts.many(Stage("laying out the contents and the index", 2, "part"),
+                                       [part_html(front_portion, pages), part_html(back_portion, pages)], [1, 1])
         settled = len(front_now.pages) == len(front.pages)
         front = front_now
         if settled:
@@ -131,13 +142,16 @@ def _render_in_parts(bank: Bank, settings: Settings, options: PdfOptions, run: R
     context = handbook_context(bank, settings, options)
     # One overlay per part, numbered from the part's first page: an edit that moves nothing else
     # re-lays-out only its own chapter's overlay.
-    overlays = layouts.many("numbering pages", [
+    page_counts = [len(part.pages) for part in parts]
+    overlays = layouts.many(Stage.counting("numbering", sum(page_counts), "page"), [
         render_template(settings.templates_dir, "overlay.html.j2",
                         {**context, "sheets": overlay_sheets(part, placement), "first_page": first + 1,
                          "total_pages": placement.total})
-        for part, first in zip(parts, placement.first_pages, strict=True)])
+        for part, first in zip(parts, placement.first_pages, strict=True)], page_counts)
     cache.prune()
-    return merge(parts, placement, overlays)
+    assembling = Stage.counting("assembling", sum(page_counts), "page")
+    settings.progress(assembling, 0)
+    return merge(parts, placement, overlays, lambda pages: settings.progress(assembling, pages))
 
 
 def _page_numbers(front: LaidOut, chapters: list[LaidOut]) -> dict[str, int]:
