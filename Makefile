@@ -1,56 +1,66 @@
 # Every target first makes .venv when it is missing or older than pyproject.toml:
 # on a fresh machine `make pdf` (or `make test`) is the whole set-up.
+# Building installs prepbook alone; the test targets add its test tools. Each kind of install has its own stamp,
+# so `make test` after `make all` adds the tools, and a test install serves building as it is.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PREPBOOK := $(BIN)/prepbook
+BUILD_TOOLS := $(VENV)/.installed-build
+TEST_TOOLS := $(VENV)/.installed-test
 CONTENT ?= content
 OUT ?= build
 
 .PHONY: all pdf anki md html validate test test-fast schema bench docs clean
 
-all: $(VENV)/.installed
+all: $(BUILD_TOOLS)
 	$(PREPBOOK) build all --content $(CONTENT) --out $(OUT)
 
-pdf: $(VENV)/.installed
+pdf: $(BUILD_TOOLS)
 	$(PREPBOOK) build pdf --content $(CONTENT) --out $(OUT)
 
-anki: $(VENV)/.installed
+anki: $(BUILD_TOOLS)
 	$(PREPBOOK) build anki --content $(CONTENT) --out $(OUT)
 
-md: $(VENV)/.installed
+md: $(BUILD_TOOLS)
 	$(PREPBOOK) build md --content $(CONTENT) --out $(OUT)
 
-html: $(VENV)/.installed
+html: $(BUILD_TOOLS)
 	$(PREPBOOK) build html --content $(CONTENT) --out $(OUT)
 
-validate: $(VENV)/.installed
+validate: $(BUILD_TOOLS)
 	$(PREPBOOK) validate --content $(CONTENT)
 
 # The linter and the type checker first: they take seconds, the suite minutes.
-test: $(VENV)/.installed
+test: $(TEST_TOOLS)
 	$(BIN)/ruff check src tests bench docs
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 # The edit-test loop: every test but those that lay out a PDF, so neither WeasyPrint nor Pango is needed.
-test-fast: $(VENV)/.installed
+test-fast: $(TEST_TOOLS)
 	$(BIN)/python -m pytest -m "not weasyprint"
 
-schema: $(VENV)/.installed
+schema: $(BUILD_TOOLS)
 	$(PREPBOOK) schema --out schema
 
-bench: $(VENV)/.installed
+bench: $(BUILD_TOOLS)
 	$(BIN)/python bench/run.py
 
-docs: $(VENV)/.installed
+docs: $(BUILD_TOOLS)
 	$(BIN)/python docs/make_previews.py
 
 clean:
 	rm -rf $(OUT)
 
-$(VENV)/.installed: pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$@ -m pip install --quiet --upgrade pip
+
+$(BUILD_TOOLS): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
 	touch $@
+
+$(TEST_TOOLS): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(BUILD_TOOLS)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,18 @@ ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"
 TEMPLATES = ROOT / "templates"
 FIXED_DATE = 1_767_225_600  # 2026-01-01T00:00:00Z
+
+
+def checkout_copy(target: Path) -> Path:
+    """The checkout's files as a fresh clone of them would hold them (no .venv, no build/), for tests that build or
+    install from the checkout without touching it."""
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
+                            capture_output=True, check=True).stdout.decode().split("\0")
+    for name in filter(None, listed):
+        if (ROOT / name).is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, target / name)
+    return target
 
 
 def record(record_id: str, **overrides: Any) -> dict[str, Any]:

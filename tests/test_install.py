@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from prepbook import default_templates
 from prepbook.cli import main
-from tests.conftest import CONTENT, FIXED_DATE, ROOT, TEMPLATES
+from tests.conftest import CONTENT, FIXED_DATE, TEMPLATES, checkout_copy
 
 OUTPUTS = ("handbook.pdf", "deck.apkg", "cheatsheet.md")
 
@@ -32,18 +32,6 @@ def test_builds_from_a_folder_that_has_no_templates(tmp_path: Path, monkeypatch:
     assert {"cheatsheet.md", "deck.apkg", "handbook.html"} <= {path.name for path in (tmp_path / "build").iterdir()}
 
 
-def _checkout_copy(target: Path) -> Path:
-    """The checkout's files as git would commit them (no .venv, no build/), so building a wheel leaves the
-    checkout itself untouched."""
-    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
-                            capture_output=True, check=True).stdout.decode().split("\0")
-    for name in filter(None, listed):
-        if (ROOT / name).is_file():
-            (target / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / name, target / name)
-    return target
-
-
 def _run(command: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     environment = {**os.environ, "SOURCE_DATE_EPOCH": str(FIXED_DATE)}
     process = subprocess.run(command, cwd=cwd, env=environment, capture_output=True, text=True, timeout=600,
@@ -54,7 +42,7 @@ def _run(command: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
 
 @pytest.mark.weasyprint
 def test_a_wheel_in_a_fresh_venv_builds_all_three_outputs_from_another_folder(tmp_path: Path) -> None:
-    source = _checkout_copy(tmp_path / "source")
+    source = checkout_copy(tmp_path / "source")
     _run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(tmp_path / "wheels"),
           str(source)], cwd=tmp_path)
     (wheel,) = (tmp_path / "wheels").glob("prepbook-*.whl")
