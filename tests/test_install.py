@@ -60,6 +60,8 @@ def test_a_wheel_in_a_fresh_venv_builds_all_three_outputs_from_another_folder(tm
                  cwd=elsewhere).stdout.strip()
     assert Path(found).is_relative_to(tmp_path / "venv")
     _run([str(installed / "prepbook"), "build", "all", "--content", "bank"], cwd=elsewhere)
+    _run([str(installed / "prepbook"), "init", "new-bank"], cwd=elsewhere)  # its starter files ship too
+    _run([str(installed / "prepbook"), "validate"], cwd=elsewhere / "new-bank")
 
     _run([sys.executable, "-m", "prepbook", "build", "all", "--content", "bank", "--out", "from-checkout"],
          cwd=elsewhere)
