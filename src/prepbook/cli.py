@@ -23,6 +23,7 @@ from prepbook.cli_options import BuildCommand, WatchCommand
 from prepbook.errors import ContentError, PrepbookError, Problem, UsageError, display_path
 from prepbook.models import Difficulty
 from prepbook.report import REPORT_FORMATS, report_line
+from prepbook.stages import count
 
 EXIT_BY_SIGNAL = 128  # plus the signal's number: what a shell shows for a command that a signal ended
 
@@ -73,12 +74,8 @@ def _print_problems(problems: Sequence[Problem], report: str = "text") -> None:
         click.echo(report_line(problem, report), err=report == "text")
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" + ("" if number == 1 else "s")
-
-
 def _bank_size(bank: Bank) -> str:
-    return f"{_count(len(bank.entries), 'question')} in {_count(len(bank.chapters), 'topic')}"
+    return f"{count(len(bank.entries), 'question')} in {count(len(bank.chapters), 'topic')}"
 
 
 def _tally(problems: Sequence[Problem]) -> str:
@@ -326,7 +323,7 @@ def templates(folder: Path, force: bool, debug: bool) -> None:
     def action() -> None:
         _refuse_non_empty(folder, force)
         written = default_templates.copy_to(folder)
-        click.echo(f"wrote {len(written)} files into {folder}; build with --templates {folder}", err=True)
+        click.echo(f"wrote {count(len(written), 'file')} into {folder}; build with --templates {folder}", err=True)
 
     _run(action, debug)
 
@@ -345,7 +342,7 @@ def init(folder: Path, force: bool, debug: bool) -> None:
         _refuse_non_empty(folder, force)
         files = starter_files()
         commit(folder, files)
-        click.echo(f"wrote {len(files)} files into {folder}; next: cd {shlex.quote(str(folder))} && "
+        click.echo(f"wrote {count(len(files), 'file')} into {folder}; next: cd {shlex.quote(str(folder))} && "
                    f"prepbook validate && prepbook build all", err=True)
 
     _run(action, debug)

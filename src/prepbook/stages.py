@@ -1,5 +1,6 @@
 """What a long build is doing, as it does it: each stage names its work and counts it in the units it names
-("laying out 10 chapters", counted in chapters). The CLI draws them; the rest of prepbook only reports them."""
+("laying out 10 chapters", counted in chapters). The CLI draws them; the rest of prepbook only reports them.
+Counts of things read the same everywhere prepbook prints one."""
 
 from __future__ import annotations
 
