@@ -364,7 +364,7 @@ def test_hostile_content_reaches_cards_as_inert_text(write_bank: BankWriter, col
         for element in parse_html(value).elements():
             if (element.tag, element.attributes) == ("span", [("class", "mathjax_ignore")]):
                 continue
-            assert element.tag in {"p", "ul", "li", "a", "strong", "em", "code", "wbr"}, (name, element.tag)
+            assert element.tag in {"p", "ul", "li", "a", "strong", "em", "b", "i", "code", "wbr"}, (name, element.tag)
             for attribute, target in element.attributes:
                 assert attribute in {"href", "rel"}, (name, attribute)
                 if attribute == "href":

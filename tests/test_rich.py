@@ -76,7 +76,8 @@ def test_pdf_shows_tables_code_and_inline_html_rendered_not_as_source(pdf_text: 
     assert "Mutates no yes" in flat  # a table row, cell after cell
     assert "const b = a.slice(1); // [2, 3]" in flat
     # Tags outside the safe set, or with attributes, are shown as typed.
-    assert '<span onclick="x()">span</span>' in flat and "<b>bold</b>" in flat
+    assert '<span onclick="x()">span</span>' in flat and "<u>underline</u>" in flat
+    assert "<i>" not in flat and "<b>" not in flat and "<strong>" not in flat
 
 
 @pytest.mark.weasyprint
@@ -149,7 +150,8 @@ def test_deck_fields_hold_a_table_and_highlighted_code(notes: dict[str, dict[str
     assert '<td class="align-center"><code>a | b</code></td>' in fields["DeepDive"]
     assert re.search(r'<pre><code><span class="hl-k\w*">const</span>', fields["Example"])
     assert "<kbd>Ctrl</kbd>" in fields["DeepDive"] and "x<sub>i</sub>" in fields["DeepDive"]
-    assert "<details>" in fields["Mistakes"] and "<summary>Answer</summary>" in fields["Mistakes"]
+    assert "<details>" in fields["Mistakes"] and "<summary><b>Answer</b></summary>" in fields["Mistakes"]
+    assert "<i>italic</i>" in fields["Mistakes"] and "<strong>strong</strong>" in fields["Mistakes"]
     assert "&lt;span onclick=\"x()\"&gt;" in fields["Mistakes"] and "<span onclick" not in fields["Mistakes"]
     assert "What is the difference between <code>slice</code> and <code>splice</code>?" in fields["Question"]
 
@@ -203,3 +205,11 @@ def test_html_preview_opened_from_the_build_folder_is_set_in_the_books_faces(bui
     # The @font-face families, loaded from build/fonts; without them the faces are the system's (DejaVu...).
     assert any(name.endswith("+Body-Serif") for name in fonts), fonts
     assert any(name.endswith("+Heading-Sans") for name in fonts), fonts
+
+
+def test_sheet_turns_html_emphasis_into_markdown(tmp_path: Path) -> None:
+    sheet = _build(tmp_path / "build", "md") / "cheatsheet.md"
+    text = sheet.read_text(encoding="utf-8")
+    assert "**Answer**" in text and "*italic*" in text and "**strong**" in text
+    assert "<b>" not in text and "<i>" not in text
+    assert "&lt;u>underline&lt;/u>" in text  # a tag outside the safe set is shown as typed

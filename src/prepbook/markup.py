@@ -19,7 +19,8 @@ from pygments.token import STANDARD_TYPES
 # output's own folder (in the PDF, `/etc/passwd` would become a file: link).
 LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 # Raw HTML an author may use, written without attributes; any other tag is shown as the text that was typed.
-SAFE_INLINE_TAGS = frozenset({"sub", "sup", "br", "kbd", "mark", "details", "summary"})
+# (b, i, strong and em too: real banks write <summary><b>Answer</b></summary>.)
+SAFE_INLINE_TAGS = frozenset({"sub", "sup", "br", "kbd", "mark", "details", "summary", "b", "i", "strong", "em"})
 # One tag of the safe set, as typed: no attributes (an attribute is how HTML turns active), optional "/".
 SAFE_TAG = re.compile(r"<(/?)({})\s*/?>".format("|".join(sorted(SAFE_INLINE_TAGS))), re.IGNORECASE)
 

@@ -5,7 +5,8 @@ text is escaped together with the text beside it and knows whether it starts a l
 an image; two code spans side by side would make one backtick run; an emphasis marker between a letter and
 punctuation opens nothing (what stood beside it in the source, an image or a raw HTML tag, may be gone).
 
-Raw HTML of the safe set becomes its Markdown equivalent: `kbd` around text a code span, `summary` a bold label on
+Raw HTML of the safe set becomes its Markdown equivalent: `b`/`strong` and `i`/`em` pairs emphasis, `kbd` around
+text a code span, `summary` a bold label on
 a line of its own, `br` and `details` a line break (a space on one line), `sub`, `sup` and `mark` their content.
 Any other HTML is shown as the text that was typed. Images (not supported yet) are "!" and their link or text.
 """
@@ -158,10 +159,21 @@ def _html_inline(nodes: Sequence[Node], index: int, out: list[Piece], context: C
             out.append(_code_piece("".join(plain_text(node) for node in enclosed), context))
             return end + 1
         if name == "summary" and end is not None:  # the label of what follows, on a line of its own
-            out += [BREAK, *_wrapped("**", pieces(enclosed, context)), BREAK]
+            label = [piece for piece in pieces(enclosed, context) if piece != ("text", "")]
+            bold_already = label[:1] == [("open", "**")] and label[-1:] == [("close", "**")]  # <summary><b>...
+            out += [BREAK, *(label if bold_already else _wrapped("**", label)), BREAK]
+            return end + 1
+    elif name in _HTML_EMPHASIS and not tag.group(1):
+        end = _closing_tag(nodes, index + 1, name)
+        if end is not None:
+            out += _wrapped(_HTML_EMPHASIS[name], pieces(nodes[index + 1:end], context))
             return end + 1
     # sub, sup, mark, kbd around markup, a tag left open or a stray closing one: the tag goes, its content stays
     return index + 1
+
+
+# HTML emphasis and its Markdown: a pair becomes the markers around what it encloses.
+_HTML_EMPHASIS = {"b": "**", "strong": "**", "i": "*", "em": "*"}
 
 
 def _closing_tag(nodes: Sequence[Node], start: int, name: str) -> int | None:
