@@ -8,6 +8,7 @@ differ by their prompt, and a 300-character identifier in a short answer and a t
 from __future__ import annotations
 
 import io
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,16 +24,21 @@ from prepbook.errors import ContentError
 from prepbook.load import load_bank
 from prepbook.render.anki import FIELDS
 from tests.conftest import FIXED_DATE, ROOT, TEMPLATES, BankWriter, record
+from tests.htmltree import parse_html
 
 RICH = ROOT / "tests" / "fixtures" / "rich"
 LONG_WORD = "averyveryverylongidentifier" * 11 + "end"
 
 
 def _build(out: Path, *formats: str) -> Path:
+    return _build_with(TEMPLATES, out, *formats)
+
+
+def _build_with(templates: Path, out: Path, *formats: str) -> Path:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", str(FIXED_DATE))
         result = CliRunner().invoke(main, ["build", *formats, "--jobs", "1", "--content", str(RICH),
-                                           "--templates", str(TEMPLATES), "--out", str(out)])
+                                           "--templates", str(templates), "--out", str(out)])
     assert result.exit_code == 0, result.output
     return out
 
@@ -213,3 +219,44 @@ def test_sheet_turns_html_emphasis_into_markdown(tmp_path: Path) -> None:
     assert "**Answer**" in text and "*italic*" in text and "**strong**" in text
     assert "<b>" not in text and "<i>" not in text
     assert "&lt;u>underline&lt;/u>" in text  # a tag outside the safe set is shown as typed
+
+
+def test_a_question_with_a_link_and_a_details_tag_stays_one_entry_in_the_contents(write_bank: BankWriter,
+                                                                                 tmp_path: Path) -> None:
+    question = "What does [Feast](https://feast.dev) do <details>now</details> with `code`?"
+    content = write_bank({"topic": [record("linked", question=question), record("other", see_also=["linked"])]})
+    out = tmp_path / "build"
+    result = CliRunner().invoke(main, ["build", "html", "--content", str(content), "--templates", str(TEMPLATES),
+                                       "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    document = parse_html((out / "handbook.html").read_text(encoding="utf-8"))
+    entries = [link for link in document.find_all("a")
+               if link.attrs.get("href") == "#q-linked" and "What does" in link.text]
+    assert len(entries) >= 2  # the contents and the see-also line
+    for entry in entries:
+        assert not entry.find_all("a", "details", "summary"), entry  # no link inside a link, no block in it
+        assert "What does Feast do now with code?" in " ".join(entry.text.split())
+
+
+def test_a_restyled_copy_without_fonts_still_builds_the_preview(tmp_path: Path) -> None:
+    import shutil
+
+    templates = tmp_path / "my-look"
+    shutil.copytree(TEMPLATES, templates)
+    shutil.rmtree(templates / "fonts")
+    out = _build_with(templates, tmp_path / "build", "html")
+    assert (out / "handbook.html").is_file() and not (out / "fonts").exists()
+
+
+def test_text_that_trips_the_rust_parser_builds_without_a_panic_report(write_bank: BankWriter,
+                                                                        tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    content = write_bank({"topic": [record("odd", answer={"short": "A [link` that never closes."})]})
+    finished = subprocess.run([sys.executable, "-m", "prepbook", "build", "md", "--content", str(content),
+                               "--templates", str(TEMPLATES), "--out", str(tmp_path / "build")],
+                              capture_output=True, text=True, timeout=120, check=False,
+                              env={**os.environ, "RUST_BACKTRACE": "1"})
+    assert finished.returncode == 0, finished.stderr
+    assert "panicked" not in finished.stderr and "backtrace" not in finished.stderr.lower()

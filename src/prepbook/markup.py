@@ -7,7 +7,11 @@ The tree is faithful to the source, raw HTML and images included: what is safe t
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
+import sys
+from collections.abc import Iterator
 from typing import Final
 from urllib.parse import urlsplit
 
@@ -52,6 +56,9 @@ def parse_inline(markdown: str) -> Node:
 
 def _tree(parser: MarkdownIt, markdown: str) -> Node:
     try:
+        if "[" in markdown and "`" in markdown:  # where the panic below can happen: keep Rust's report off stderr
+            with _rust_panic_report_silenced():
+                return parser.tree(markdown)
         return parser.tree(markdown)
     except BaseException as error:  # pyo3's PanicException is no Exception
         if type(error).__name__ != "PanicException":
@@ -60,6 +67,22 @@ def _tree(parser: MarkdownIt, markdown: str) -> Node:
         # which markdown-it 0.6.1 fixed (markdown-it-rust/markdown-it#40). Rather than fail the build, read such
         # text without code spans: its backticks show as typed.
         return _without_code_spans[parser].tree(markdown)
+
+
+@contextlib.contextmanager
+def _rust_panic_report_silenced() -> Iterator[None]:
+    """Rust's panic hook writes "thread panicked at ..." (and a backtrace under RUST_BACKTRACE) straight to file
+    descriptor 2, which a build that then succeeds must not show: point it at the null device meanwhile."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(null)
+        os.close(saved)
 
 
 def plain_text(node: Node) -> str:

@@ -12,7 +12,7 @@ from prepbook import __version__
 from prepbook.bank import Bank
 from prepbook.models import SECTIONS
 from prepbook.render import Files, Paper, Settings, option
-from prepbook.render.html_writer import inline_markdown_to_html, markdown_to_html
+from prepbook.render.html_writer import inline_markdown_in_link_html, inline_markdown_to_html, markdown_to_html
 from prepbook.render.templating import render_template
 
 TEMPLATE = "handbook.html.j2"
@@ -73,6 +73,7 @@ def handbook_html(bank: Bank, settings: Settings, options: HandbookOptions, port
 _FILTERS = {
     "markdown": lambda markdown: Markup(markdown_to_html(markdown)),
     "inline_markdown": lambda markdown: Markup(inline_markdown_to_html(markdown)),
+    "inline_markdown_in_link": lambda markdown: Markup(inline_markdown_in_link_html(markdown)),
 }
 
 
@@ -84,7 +85,9 @@ class HtmlRenderer:
         # The stylesheet loads its fonts from fonts/ beside the document: a copy goes there, licences included,
         # so the preview opened from the output folder is set in the book's own faces.
         fonts = settings.templates_dir / FONTS_FOLDER
-        files = {f"{FONTS_FOLDER}/{path.name}": path.read_bytes() for path in sorted(fonts.iterdir()) if path.is_file()}
+        # A restyled copy of the templates may have no fonts/ (system fonts only): then there is nothing to copy.
+        found = sorted(fonts.iterdir()) if fonts.is_dir() else []
+        files = {f"{FONTS_FOLDER}/{path.name}": path.read_bytes() for path in found if path.is_file()}
         return {self.filename: handbook_html(bank, settings, options).encode("utf-8"), **files}
 
 

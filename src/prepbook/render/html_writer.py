@@ -43,6 +43,17 @@ def inline_markdown_to_html(markdown: str) -> str:
     return sanitise(write_inline_html(parse_inline(markdown)))
 
 
+# What cannot stand inside a link (the contents' and see-also entries are links to the question): other links
+# and block-level tags; a line break becomes a space.
+_NOT_IN_A_LINK = re.compile(r"</?(?:a|details|summary)\b[^>]*>")
+
+
+@cache
+def inline_markdown_in_link_html(markdown: str) -> str:
+    """A question's inline Markdown as HTML to sit inside a link: code and emphasis kept, links as their text."""
+    return _NOT_IN_A_LINK.sub("", inline_markdown_to_html(markdown)).replace("<br>", " ")
+
+
 def write_html(tree: Node) -> str:
     """The HTML of a whole section (a prompt, an answer section)."""
     return "".join(_block(child) for child in tree.children)
