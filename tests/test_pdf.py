@@ -108,6 +108,23 @@ def test_toc_entries_are_links_to_their_questions(bank: Bank, handbook: pypdf.Pd
     assert len(internal) >= len(bank.entries) + len(bank.chapters)
 
 
+def test_internal_links_are_clickable_where_their_text_is(handbook: pypdf.PdfReader) -> None:
+    """Each link's area is the box of its own text: inside the page, one line high (an assembled part's links
+    used to take WeasyPrint's corners for a width and a height)."""
+    count = 0
+    for page in handbook.pages:
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        for ref in page.get("/Annots", []):
+            annotation = ref.get_object()
+            if "/Dest" not in annotation:
+                continue
+            left, bottom, right, top = (float(value) for value in annotation["/Rect"])
+            assert 0 <= left <= right <= width and 0 <= bottom <= top <= height, annotation["/Rect"]
+            assert top - bottom < 20, annotation["/Rect"]  # one line of text, not a slab of the page
+            count += 1
+    assert count > 10
+
+
 def test_footer_counts_pages_and_cover_has_none(handbook: pypdf.PdfReader, page_texts: list[str]) -> None:
     total = len(handbook.pages)
     assert "page " not in page_texts[0]  # the cover

@@ -87,12 +87,13 @@ def merge(parts: Sequence[LaidOut], placement: Placement, overlays: Sequence[Lai
 
     for part, first in zip(parts, placement.first_pages, strict=True):
         for offset, page in enumerate(part.pages):
-            for target, (x, y, width, height) in page.links:
+            # WeasyPrint gives a link's box as two corners in CSS pixels, y down from the page's top.
+            for target, (left, top, right, bottom) in page.links:
                 if target not in targets:
                     continue
                 to_page, to_x, to_y = targets[target]
-                top = (page.height - y) * PT_PER_PX
-                rect = (x * PT_PER_PX, top - height * PT_PER_PX, (x + width) * PT_PER_PX, top)
+                rect = (left * PT_PER_PX, (page.height - bottom) * PT_PER_PX,
+                        right * PT_PER_PX, (page.height - top) * PT_PER_PX)
                 writer.add_annotation(first + offset, Link(rect=rect, target_page_index=to_page,
                                                            fit=Fit.xyz(left=to_x, top=to_y, zoom=0)))
     _add_outline(writer, parts, placement)
