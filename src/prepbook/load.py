@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 import difflib
 import shlex
-import time
 import typing
 from dataclasses import dataclass
 from enum import Enum
@@ -21,14 +20,12 @@ from prepbook.markup import parse_inline, plain_text
 from prepbook.models import MAX_DISTINCT_TAGS, Book, Question
 from prepbook.rules import DUPLICATE_ENTRY, RULES, allow_comments
 from prepbook.similar import fold
-from prepbook.sources import BOOK_FILE, Unreadable, modified, read_source, scan
+from prepbook.sources import BOOK_FILE, Unreadable, dated_in_the_future, modified, read_source, scan
 from prepbook.stages import Progress, Stage, no_progress
 from prepbook.yamlread import Document, Position, YamlProblem, read_yaml
 
 # Lists of a record whose repeated entries mean nothing: each is kept once, so no output prints "1.2, 1.2".
 _UNIQUE_LISTS = ("tags", "see_also")
-# A file saved a moment ago on a network share may carry the server's clock: only beyond this is it "the future".
-_CLOCK_TOLERANCE = 60
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -354,13 +351,9 @@ def _collapse_repeats(record: Question) -> Question:
 def _check_dates(paths: list[Path], found: _Collector) -> None:
     """A file dated in the future is taken as changed now (sources.modified); say so, since every build until the
     date passes changes the outputs' dates."""
-    now = time.time()
     for path in paths:
-        try:
-            when = path.stat().st_mtime
-        except OSError:
-            continue  # already reported as unreadable
-        if when > now + _CLOCK_TOLERANCE:
+        when = dated_in_the_future(path)
+        if when is not None:
             date = datetime.datetime.fromtimestamp(when, tz=datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
             found.add(path, f"modified in the future ({date}), so taken as modified now; run "
                             f"`touch {shlex.quote(display_path(path))}` to fix it", severity="warning")

@@ -106,3 +106,16 @@ def modified(path: Path) -> int:
     checkout from such a machine) would otherwise put that date on the cover and on every note, and Anki would
     then refuse every later edit as older than the copy it has."""
     return min(int(path.stat().st_mtime), int(time.time()))
+
+
+# A file saved a moment ago on a network share may carry the server's clock: only beyond this is it worth a warning.
+_CLOCK_TOLERANCE = 60
+
+
+def dated_in_the_future(path: Path) -> float | None:
+    """The file's modification time if it is clearly later than now (`modified` takes it as now), else None."""
+    try:
+        when = path.stat().st_mtime
+    except OSError:
+        return None  # reported as unreadable where it is read
+    return when if when > time.time() + _CLOCK_TOLERANCE else None
